@@ -1,0 +1,125 @@
+/**
+ * The gateway's configuration, read and checked once at start. Nothing else reads process.env
+ * (the AWS SDK reads its own standard variables: AWS_REGION, AWS_ENDPOINT_URL_*, credentials, ...).
+ */
+export type Backend = 'aws' | 'emulator';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type AuthConfig =
+  | { mode: 'none' }
+  | { mode: 'jwt'; jwksUrl: string; issuer: string; audience: string };
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  backend: Backend;
+  auth: AuthConfig;
+  /** Scope a caller needs for startCampaign (from the `scope` string or `scp` array claim). */
+  startScope: string;
+  maxStartsPerOperation: number;
+  logLevel: LogLevel;
+  /**
+   * On SIGTERM, how long /readyz answers 503 while requests are still accepted, so a load
+   * balancer stops routing here before the server stops listening.
+   */
+  shutdownDelayMs: number;
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  upstream: {
+    /** Per-attempt limit on one AWS HTTP request; past it the attempt fails (and may be retried). */
+    requestTimeoutMs: number;
+    /** Limit on opening a TCP/TLS connection to AWS. */
+    connectTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T | undefined): T {
+  const value = read(env, name);
+  if (value === undefined) {
+    if (fallback === undefined) throw new ConfigError(name, `must be set to one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new ConfigError(name, `must be set ${why}`);
+  return value;
+}
+
+function url(env: Env, name: string, why: string): string {
+  const value = required(env, name, why);
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL (got "${value}")`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = read(env, 'NODE_ENV') === 'production';
+  const authMode = oneOf(env, 'AUTH_MODE', ['jwt', 'none'] as const, production ? undefined : 'none');
+  const auth: AuthConfig =
+    authMode === 'jwt'
+      ? {
+          mode: 'jwt',
+          jwksUrl: url(env, 'AUTH_JWKS_URL', 'when AUTH_MODE=jwt'),
+          issuer: required(env, 'AUTH_ISSUER', 'when AUTH_MODE=jwt'),
+          audience: required(env, 'AUTH_AUDIENCE', 'when AUTH_MODE=jwt'),
+        }
+      : { mode: 'none' };
+  return {
+    production,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: read(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    backend: oneOf(env, 'CAMPAIGNS_BACKEND', ['aws', 'emulator'] as const, production ? 'aws' : 'emulator'),
+    auth,
+    startScope: read(env, 'AUTH_START_SCOPE') ?? 'campaigns:start',
+    maxStartsPerOperation: integer(env, 'MAX_STARTS_PER_OPERATION', 10, 1, 1000),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    upstream: {
+      requestTimeoutMs: integer(env, 'UPSTREAM_REQUEST_TIMEOUT_MS', 3000, 1, 120_000),
+      connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 1000, 1, 60_000),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import type { Config } from './config';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import { recordStartAttempt } from './observability/startAudit';
+import { CampaignService } from './campaigns/campaignService';
+import { createCampaignStateLoader } from './campaigns/campaignStateLoader';
+import { createApolloServer } from './graphql/apolloServer';
+import type { ContextValue } from './graphql/context';
+import { createGraphqlHandler } from './http/graphqlHandler';
+import { requestIdOf } from './http/requestId';
+
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  client: ConnectCampaignsV2Client;
+}
+
+export interface Gateway {
+  readonly httpServer: Server;
+  /** Listens and resolves to the GraphQL endpoint's URL. */
+  listen(port: number, host: string): Promise<string>;
+  /**
+   * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
+   * flight finish (up to 10 s), then stops.
+   */
+  stop(): Promise<void>;
+}
+
+const ANONYMOUS = { subject: 'anonymous', scopes: 'all' } as const;
+
+export async function createGateway({ config, logger, metrics, client }: GatewayDeps): Promise<Gateway> {
+  const httpServer = createServer();
+  const apollo = createApolloServer({ production: config.production, logger, httpServer });
+  await apollo.start();
+  const campaigns = new CampaignService(client);
+  let draining = false;
+
+  const graphql = createGraphqlHandler({
+    apollo,
+    bodyLimitBytes: config.bodyLimitBytes,
+    async context(_req, requestId): Promise<ContextValue> {
+      const requestLogger = logger.child({ requestId });
+      return {
+        requestId,
+        logger: requestLogger,
+        principal: ANONYMOUS,
+        startScope: config.startScope,
+        campaigns,
+        loaders: { campaignState: createCampaignStateLoader(campaigns) },
+        recordStart: (attempt) => recordStartAttempt(requestLogger, metrics, attempt),
+      };
+    },
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : url.slice(queryAt);
+    switch (path) {
+      case '/graphql':
+        return graphql(req, res, search, requestId);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
+      case '/metrics': {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+  }
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdOf(req.headers);
+    res.setHeader('x-request-id', requestId);
+    route(req, res, requestId).catch((err: unknown) => {
+      logger.error({ err, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.destroy();
+    });
+  });
+
+  return {
+    httpServer,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const { port: bound } = httpServer.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}/graphql`);
+        });
+      });
+    },
+    async stop() {
+      draining = true;
+      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      await apollo.stop();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,30 @@
+import type { Logger } from '../observability/logger';
+import type { CampaignService } from '../campaigns/campaignService';
+import type { CampaignStateLoader } from '../campaigns/campaignStateLoader';
+import type { StartAttempt } from '../observability/startAudit';
+
+/** Who is calling. `anonymous` when authentication is off. */
+export interface Principal {
+  subject: string;
+  /** Scopes granted by the caller's token; `all` when authentication is off. */
+  scopes: ReadonlySet<string> | 'all';
+}
+
+/** What every resolver gets; built per request, never shared between requests. */
+export interface ContextValue {
+  requestId: string;
+  logger: Logger;
+  principal: Principal;
+  /** Scope a caller needs for startCampaign. */
+  startScope: string;
+  campaigns: CampaignService;
+  loaders: {
+    campaignState: CampaignStateLoader;
+  };
+  /** Records one start attempt: the audit log line and the start counter. */
+  recordStart(attempt: StartAttempt): void;
+}
+
+export function hasScope(principal: Principal, scope: string): boolean {
+  return principal.scopes === 'all' || principal.scopes.has(scope);
+}

@@ -1,0 +1,43 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
+import { toStartCampaignPayload } from './startCampaignPayload';
+
+const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
+  UPSTREAM_UNAVAILABLE: 'The campaign service (AWS) could not be reached. Try again later.',
+  OUTCOME_UNKNOWN:
+    'The campaign service (AWS) did not answer in time, so whether the start happened is unknown. ' +
+    'Retrying is safe: starting a campaign that is already running answers InvalidCampaignStateError with state RUNNING.',
+  UPSTREAM_ERROR: 'The campaign service (AWS) failed unexpectedly. The failure was logged.',
+};
+
+/** Whether an error is one AWS or the gateway did not document (and so is logged in full, and masked). */
+export function isUnexpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  return !(original instanceof GraphQLError) && !(original instanceof CampaignReadError);
+}
+
+/**
+ * Apollo's formatError: documented outcomes keep their message and code; anything unexpected gets
+ * a fixed message and a code, its details going to the log only (see the logging plugin).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const { locations, path } = formatted;
+  if (original instanceof UpstreamError) {
+    return { message: UPSTREAM_MESSAGES[original.code], locations, path, extensions: { code: original.code } };
+  }
+  if (original instanceof CampaignReadError) {
+    const payload = toStartCampaignPayload({ ok: false, failure: original.failure });
+    if (payload.__typename === 'StartCampaignSuccess') return formatted;
+    return {
+      message: payload.message,
+      locations,
+      path,
+      extensions: { code: payload.code, retryable: payload.retryable, requestId: payload.requestId },
+    };
+  }
+  // A GraphQLError raised on purpose (parse, validation, BAD_USER_INPUT, ...) is meant for callers.
+  if (original instanceof GraphQLError) return formatted;
+  return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,38 @@
+import type { MutationResolvers } from '../../generated/graphql';
+import { hasScope } from '../context';
+import { missingScopePayload, toStartCampaignPayload, type StartCampaignPayload } from '../startCampaignPayload';
+import { awsRequestIdOf } from '../../campaigns/awsErrors';
+import { UpstreamError } from '../../campaigns/upstreamError';
+
+export const Mutation: MutationResolvers = {
+  async startCampaign(_parent, { id }, ctx) {
+    const startedAt = performance.now();
+    let outcome = 'error';
+    let awsRequestId: string | null = null;
+    try {
+      let payload: StartCampaignPayload;
+      if (!hasScope(ctx.principal, ctx.startScope)) {
+        payload = missingScopePayload(ctx.startScope);
+      } else {
+        const result = await ctx.campaigns.start(id);
+        // The success payload reads the campaign's state afresh, not a value cached before the start.
+        if (result.ok) ctx.loaders.campaignState.clear(id);
+        awsRequestId = result.ok ? result.requestId : result.failure.requestId;
+        payload = toStartCampaignPayload(result);
+      }
+      outcome = payload.__typename;
+      return payload;
+    } catch (err) {
+      if (err instanceof UpstreamError) awsRequestId = awsRequestIdOf(err.cause);
+      throw err;
+    } finally {
+      ctx.recordStart({
+        campaignId: id,
+        principal: ctx.principal.subject,
+        outcome,
+        awsRequestId,
+        durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+      });
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  /** Start attempts by outcome: the payload's __typename, or "error". */
+  startTotal: Counter<'outcome'>;
+  /** Time of each AWS operation, retries included. */
+  upstreamDuration: Histogram<'operation' | 'outcome'>;
+}
+
+/** One registry per gateway instance, so tests can run several side by side. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    startTotal: new Counter({
+      name: 'campaign_gateway_start_total',
+      help: 'startCampaign attempts by outcome (the payload __typename, or "error").',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'campaign_gateway_upstream_duration_seconds',
+      help: 'Duration of AWS Connect Campaigns calls, retries included, by operation and outcome.',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,339 @@
+import {
+  ConnectCampaignsV2Client,
+  DescribeCampaignCommand,
+  GetCampaignStateBatchCommand,
+  GetCampaignStateCommand,
+  InvalidCampaignStateException,
+  ListCampaignsCommand,
+  paginateListCampaigns,
+  PauseCampaignCommand,
+  ResourceNotFoundException,
+  ResumeCampaignCommand,
+  StartCampaignCommand,
+  StopCampaignCommand,
+  ValidationException,
+  type CampaignSummary,
+} from '@aws-sdk/client-connectcampaignsv2';
+import { createEmulator, DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID, type Emulator } from '../../src/emulator';
+import { caught, raw, sdkClient } from './helpers';
+
+describe('emulator operations through the real SDK', () => {
+  let emulator: Emulator;
+  let client: ConnectCampaignsV2Client;
+
+  beforeAll(async () => {
+    emulator = createEmulator();
+    client = sdkClient(await emulator.start(), 1);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await emulator.stop();
+  });
+  beforeEach(() => {
+    emulator.store.reset();
+    emulator.faults.clear();
+    emulator.resetCalls();
+  });
+
+  describe('state machine', () => {
+    it('walks start -> pause -> resume -> stop', async () => {
+      const id = 'demo-spring-renewals';
+      const state = async () => (await client.send(new GetCampaignStateCommand({ id }))).state;
+      expect(await state()).toBe('Initialized');
+      const started = await client.send(new StartCampaignCommand({ id }));
+      expect(started.$metadata.httpStatusCode).toBe(200);
+      expect(await state()).toBe('Running');
+      await client.send(new PauseCampaignCommand({ id }));
+      expect(await state()).toBe('Paused');
+      await client.send(new ResumeCampaignCommand({ id }));
+      expect(await state()).toBe('Running');
+      await client.send(new StopCampaignCommand({ id }));
+      expect(await state()).toBe('Stopped');
+    });
+
+    it.each([
+      { op: 'PauseCampaign', command: () => new PauseCampaignCommand({ id: 'demo-spring-renewals' }), state: 'Initialized' },
+      { op: 'ResumeCampaign', command: () => new ResumeCampaignCommand({ id: 'demo-running-survey' }), state: 'Running' },
+      { op: 'StartCampaign', command: () => new StartCampaignCommand({ id: 'demo-paused-winback' }), state: 'Paused' },
+      { op: 'StopCampaign', command: () => new StopCampaignCommand({ id: 'demo-stopped-promo' }), state: 'Stopped' },
+      { op: 'StartCampaign', command: () => new StartCampaignCommand({ id: 'demo-completed-onboarding' }), state: 'Completed' },
+    ] as const)('$op refuses a campaign in state $state', async ({ command, state }) => {
+      const error = await caught(() => client.send(command()));
+      expect(error).toBeInstanceOf(InvalidCampaignStateException);
+      expect((error as InvalidCampaignStateException).state).toBe(state);
+    });
+
+    it('stops an Initialized campaign', async () => {
+      await client.send(new StopCampaignCommand({ id: 'demo-appointment-reminders' }));
+      expect(emulator.store.get('demo-appointment-reminders')?.state).toBe('Stopped');
+    });
+
+    it('state changes made through the store are visible over the wire', async () => {
+      emulator.store.put({ id: 'demo-spring-renewals', state: 'Failed' });
+      const out = await client.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
+      expect(out.state).toBe('Failed');
+    });
+  });
+
+  describe('percent-encoded ids', () => {
+    it('decodes labels such as arn:aws:x/y', async () => {
+      const id = 'arn:aws:x/y';
+      emulator.store.put({ id, name: 'ARN-shaped id' });
+      await client.send(new StartCampaignCommand({ id }));
+      expect((await client.send(new GetCampaignStateCommand({ id }))).state).toBe('Running');
+      const described = await client.send(new DescribeCampaignCommand({ id }));
+      expect(described.campaign?.id).toBe(id);
+      expect(described.campaign?.name).toBe('ARN-shaped id');
+      expect(emulator.calls.map((c) => c.campaignIds)).toEqual([[id], [id], [id]]);
+    });
+  });
+
+  describe('GetCampaignStateBatch', () => {
+    it('mixes successes and failures, preserving order', async () => {
+      const out = await client.send(
+        new GetCampaignStateBatchCommand({
+          campaignIds: ['demo-running-survey', 'missing-1', 'demo-paused-winback', 'missing-2', 'demo-spring-renewals'],
+        }),
+      );
+      expect(out.successfulRequests).toEqual([
+        { campaignId: 'demo-running-survey', state: 'Running' },
+        { campaignId: 'demo-paused-winback', state: 'Paused' },
+        { campaignId: 'demo-spring-renewals', state: 'Initialized' },
+      ]);
+      expect(out.failedRequests).toEqual([
+        { campaignId: 'missing-1', failureCode: 'ResourceNotFound' },
+        { campaignId: 'missing-2', failureCode: 'ResourceNotFound' },
+      ]);
+      expect(emulator.calls[0]).toMatchObject({
+        operation: 'GetCampaignStateBatch',
+        campaignIds: ['demo-running-survey', 'missing-1', 'demo-paused-winback', 'missing-2', 'demo-spring-renewals'],
+      });
+    });
+
+    it('accepts 25 ids and refuses 26 or none', async () => {
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => `demo-bulk-${String(i + 1).padStart(3, '0')}`);
+      const ok = await client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(25) }));
+      expect(ok.successfulRequests).toHaveLength(25);
+      expect(await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(26) })))).toBeInstanceOf(
+        ValidationException,
+      );
+      expect(await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: [] })))).toBeInstanceOf(
+        ValidationException,
+      );
+    });
+
+    it('refuses an id that breaks the pattern', async () => {
+      const error = await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: ['ok-id', 'bad id!'] })));
+      expect(error).toBeInstanceOf(ValidationException);
+    });
+  });
+
+  describe('DescribeCampaign', () => {
+    it('returns the seeded fields in SDK types', async () => {
+      const { campaign } = await client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' }));
+      expect(campaign).toMatchObject({
+        id: 'demo-spring-renewals',
+        arn: 'arn:aws:connect-campaigns:us-east-1:123456789012:campaign/demo-spring-renewals',
+        name: 'Spring Renewals',
+        connectInstanceId: DEMO_INSTANCE_ID,
+        channelSubtypeConfig: { telephony: { outboundMode: { progressive: { bandwidthAllocation: 1 } } } },
+        source: { customerProfilesSegmentArn: expect.stringMatching(/^arn:aws:profile:/) },
+        connectCampaignFlowArn: expect.stringMatching(/^arn:aws:connect:/),
+        tags: { env: 'demo', owner: 'emulator' },
+      });
+      // date-time timestamps become Date objects in the SDK.
+      expect(campaign?.schedule?.startTime).toEqual(new Date('2025-03-01T08:00:00Z'));
+      expect(campaign?.schedule?.endTime).toBeInstanceOf(Date);
+      expect(campaign?.communicationTimeConfig?.localTimeZoneConfig?.defaultTimeZone).toBe('America/New_York');
+      expect(campaign).not.toHaveProperty('state');
+    });
+
+    it('gives ResourceNotFoundException after a store delete', async () => {
+      expect(emulator.store.delete('demo-spring-renewals')).toBe(true);
+      const error = await caught(() => client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' })));
+      expect(error).toBeInstanceOf(ResourceNotFoundException);
+    });
+  });
+
+  describe('ListCampaigns', () => {
+    async function listAll(pageSize?: number, instanceId?: string): Promise<{ items: CampaignSummary[]; pages: number }> {
+      const items: CampaignSummary[] = [];
+      let pages = 0;
+      const filters = instanceId ? { instanceIdFilter: { value: instanceId, operator: 'Eq' as const } } : undefined;
+      for await (const page of paginateListCampaigns({ client, ...(pageSize ? { pageSize } : {}) }, { filters })) {
+        pages++;
+        items.push(...(page.campaignSummaryList ?? []));
+      }
+      return { items, pages };
+    }
+
+    it('pages through every campaign exactly once', async () => {
+      const total = emulator.store.size;
+      expect(total).toBeGreaterThan(50);
+      const { items, pages } = await listAll(7);
+      expect(pages).toBe(Math.ceil(total / 7));
+      const ids = items.map((c) => c.id);
+      expect(new Set(ids).size).toBe(total);
+      expect(ids).toEqual(emulator.store.list().map((c) => c.id));
+    });
+
+    it('defaults to pages of 50', async () => {
+      const first = await client.send(new ListCampaignsCommand({}));
+      expect(first.campaignSummaryList).toHaveLength(50);
+      expect(typeof first.nextToken).toBe('string');
+      const second = await client.send(new ListCampaignsCommand({ nextToken: first.nextToken }));
+      expect(second.campaignSummaryList).toHaveLength(emulator.store.size - 50);
+      expect(second.nextToken).toBeUndefined();
+    });
+
+    it('filters by instance', async () => {
+      const first = await listAll(50, DEMO_INSTANCE_ID);
+      const second = await listAll(10, DEMO_SECOND_INSTANCE_ID);
+      expect(first.items.every((c) => c.connectInstanceId === DEMO_INSTANCE_ID)).toBe(true);
+      expect(second.items.every((c) => c.connectInstanceId === DEMO_SECOND_INSTANCE_ID)).toBe(true);
+      expect(first.items.length).toBeGreaterThan(0);
+      expect(second.items.length).toBeGreaterThan(10);
+      expect(first.items.length + second.items.length).toBe(emulator.store.size);
+      const none = await client.send(
+        new ListCampaignsCommand({ filters: { instanceIdFilter: { value: 'other-instance', operator: 'Eq' } } }),
+      );
+      expect(none.campaignSummaryList).toEqual([]);
+      expect(none.nextToken).toBeUndefined();
+    });
+
+    it('returns CampaignSummary fields', async () => {
+      const out = await client.send(new ListCampaignsCommand({ maxResults: 1 }));
+      const summary = out.campaignSummaryList?.[0];
+      expect(summary).toMatchObject({
+        id: 'demo-appointment-reminders',
+        arn: 'arn:aws:connect-campaigns:us-east-1:123456789012:campaign/demo-appointment-reminders',
+        name: 'Appointment Reminders',
+        connectInstanceId: DEMO_INSTANCE_ID,
+        channelSubtypes: ['TELEPHONY'],
+      });
+      expect(summary?.schedule?.startTime).toBeInstanceOf(Date);
+    });
+
+    it('keeps paging correct when campaigns are added between pages', async () => {
+      const first = await client.send(new ListCampaignsCommand({ maxResults: 5 }));
+      const firstIds = (first.campaignSummaryList ?? []).map((c) => c.id ?? '');
+      emulator.store.put({ id: 'aaa-added-before-cursor' });
+      emulator.store.put({ id: 'zzz-added-after-cursor' });
+      const rest: string[] = [];
+      let token = first.nextToken;
+      while (token) {
+        const page = await client.send(new ListCampaignsCommand({ maxResults: 50, nextToken: token }));
+        rest.push(...(page.campaignSummaryList ?? []).map((c) => c.id ?? ''));
+        token = page.nextToken;
+      }
+      expect(rest).not.toContain('aaa-added-before-cursor');
+      expect(rest).toContain('zzz-added-after-cursor');
+      expect(new Set([...firstIds, ...rest]).size).toBe(firstIds.length + rest.length);
+    });
+
+    it('validates maxResults, nextToken and the filter operator', async () => {
+      for (const maxResults of [0, 51]) {
+        expect(await caught(() => client.send(new ListCampaignsCommand({ maxResults })))).toBeInstanceOf(ValidationException);
+      }
+      expect(await caught(() => client.send(new ListCampaignsCommand({ nextToken: 'garbage' })))).toBeInstanceOf(
+        ValidationException,
+      );
+      const res = await raw(
+        emulator.url,
+        'POST',
+        '/v2/campaigns-summary',
+        JSON.stringify({ filters: { instanceIdFilter: { value: DEMO_INSTANCE_ID, operator: 'Ne' } } }),
+      );
+      expect(res.status).toBe(400);
+    });
+  });
+
+  describe('store and call log', () => {
+    it('records calls in order with their campaign ids', async () => {
+      await client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+      await caught(() => client.send(new StartCampaignCommand({ id: 'missing' })));
+      await client.send(new ListCampaignsCommand({}));
+      expect(emulator.calls.map((c) => [c.operation, c.campaignIds])).toEqual([
+        ['StartCampaign', ['demo-spring-renewals']],
+        ['StartCampaign', ['missing']],
+        ['ListCampaigns', []],
+      ]);
+      expect(emulator.callCount('StartCampaign')).toBe(2);
+      expect(emulator.callCount()).toBe(3);
+      expect(emulator.calls[0]?.at).toBeLessThanOrEqual(Date.now());
+      emulator.resetCalls();
+      expect(emulator.calls).toHaveLength(0);
+      expect(emulator.callCount()).toBe(0);
+    });
+
+    it('fills defaults for new campaigns and copies on read', async () => {
+      const created = emulator.store.put({ id: 'new-campaign' });
+      expect(created).toMatchObject({
+        id: 'new-campaign',
+        arn: 'arn:aws:connect-campaigns:us-east-1:123456789012:campaign/new-campaign',
+        state: 'Initialized',
+      });
+      const copy = emulator.store.get('new-campaign');
+      if (!copy) throw new Error('missing');
+      copy.state = 'Running';
+      expect(emulator.store.get('new-campaign')?.state).toBe('Initialized');
+      expect(() => emulator.store.put({ id: 'bad id' })).toThrow(TypeError);
+    });
+
+    it('reset restores the seed', async () => {
+      const size = emulator.store.size;
+      await client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+      emulator.store.delete('demo-running-survey');
+      emulator.store.reset();
+      expect(emulator.store.size).toBe(size);
+      expect(emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
+      expect(emulator.store.get('demo-running-survey')?.state).toBe('Running');
+    });
+
+    it('seeds startable, running and paused demo campaigns', () => {
+      const byId = new Map(emulator.store.list().map((c) => [c.id, c]));
+      for (const id of ['demo-spring-renewals', 'demo-appointment-reminders', 'demo-payment-followup']) {
+        expect(byId.get(id)?.state).toBe('Initialized');
+      }
+      expect(byId.get('demo-running-survey')?.state).toBe('Running');
+      expect(byId.get('demo-paused-winback')?.state).toBe('Paused');
+      expect(byId.size).toBeGreaterThanOrEqual(55);
+    });
+  });
+});
+
+describe('emulator call log cap', () => {
+  it('keeps the most recent calls and exact counts', async () => {
+    const emulator = createEmulator({ maxRecordedCalls: 8 });
+    const client = sdkClient(await emulator.start(), 1);
+    try {
+      for (let i = 1; i <= 20; i++) {
+        await client.send(new GetCampaignStateCommand({ id: `demo-bulk-${String(i).padStart(3, '0')}` }));
+      }
+      expect(emulator.callCount('GetCampaignState')).toBe(20);
+      expect(emulator.calls.length).toBeLessThanOrEqual(8);
+      expect(emulator.calls[emulator.calls.length - 1]?.campaignIds).toEqual(['demo-bulk-020']);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
+  });
+});
+
+describe('emulator without seed', () => {
+  it('starts empty and resets to empty', async () => {
+    const emulator = createEmulator({ seed: false, accountId: '999999999999', region: 'eu-west-2' });
+    const client = sdkClient(await emulator.start(), 1);
+    try {
+      expect((await client.send(new ListCampaignsCommand({}))).campaignSummaryList).toEqual([]);
+      const put = emulator.store.put({ id: 'only-one' });
+      expect(put.arn).toBe('arn:aws:connect-campaigns:eu-west-2:999999999999:campaign/only-one');
+      expect(emulator.store.size).toBe(1);
+      emulator.store.reset();
+      expect(emulator.store.size).toBe(0);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
+  });
+});

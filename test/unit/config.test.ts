@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('defaults to the emulator, no auth and loopback outside production', () => {
+    expect(loadConfig({})).toMatchObject({
+      production: false,
+      port: 4000,
+      host: '127.0.0.1',
+      backend: 'emulator',
+      auth: { mode: 'none' },
+      startScope: 'campaigns:start',
+      maxStartsPerOperation: 10,
+      logLevel: 'info',
+      bodyLimitBytes: 1048576,
+    });
+  });
+
+  it('defaults to AWS and all interfaces in production, and needs AUTH_MODE there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_MODE/);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none' })).toMatchObject({ backend: 'aws', host: '0.0.0.0' });
+  });
+
+  it('keeps an explicit emulator backend in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'emulator' }).backend).toBe('emulator');
+  });
+
+  it('reads the jwt settings, each one required', () => {
+    const jwt = { AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/jwks.json', AUTH_ISSUER: 'iss', AUTH_AUDIENCE: 'aud' };
+    expect(loadConfig(jwt).auth).toEqual({ mode: 'jwt', jwksUrl: jwt.AUTH_JWKS_URL, issuer: 'iss', audience: 'aud' });
+    expect(() => loadConfig({ ...jwt, AUTH_ISSUER: '' })).toThrow(/AUTH_ISSUER/);
+    expect(() => loadConfig({ ...jwt, AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL/);
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['CAMPAIGNS_BACKEND', 'dynamodb'],
+    ['AUTH_MODE', 'basic'],
+    ['MAX_STARTS_PER_OPERATION', '0'],
+    ['LOG_LEVEL', 'loud'],
+  ])('names %s when its value %j is bad', (variable, value) => {
+    let err: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as ConfigError).message).toContain(variable);
+  });
+});
