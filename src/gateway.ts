@@ -6,7 +6,7 @@ import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { recordStartAttempt } from './observability/startAudit';
 import { CampaignService } from './campaigns/campaignService';
-import { createCampaignStateLoader } from './campaigns/campaignStateLoader';
+import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue } from './graphql/context';
 import { createGraphqlHandler } from './http/graphqlHandler';
@@ -50,7 +50,7 @@ export async function createGateway({ config, logger, metrics, client }: Gateway
         principal: ANONYMOUS,
         startScope: config.startScope,
         campaigns,
-        loaders: { campaignState: createCampaignStateLoader(campaigns) },
+        loaders: createCampaignLoaders(campaigns),
         recordStart: (attempt) => recordStartAttempt(requestLogger, metrics, attempt),
       };
     },

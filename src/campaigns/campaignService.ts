@@ -1,15 +1,38 @@
 import {
+  DescribeCampaignCommand,
   GetCampaignStateBatchCommand,
+  ListCampaignsCommand,
   StartCampaignCommand,
   type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
+import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
-import type { CampaignState, StartCampaignResult } from './types';
+import type { CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition, StartCampaignResult } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
+/**
+ * ListCampaigns is always asked for this many (AWS's maximum), so that an AWS page, and so a
+ * position in it, means the same campaigns from one request to the next.
+ */
+export const LIST_PAGE_SIZE = 50;
+/** Most campaigns one `list` call returns. */
+export const LIST_MAX_FIRST = 100;
+/**
+ * Most ListCampaigns calls one `list` makes: enough for 100 campaigns starting mid-page, plus one
+ * short page. Should AWS answer sparser pages, the page comes back shorter, with hasNextPage true.
+ */
+const LIST_MAX_CALLS = 4;
+
+export interface ListOptions {
+  first: number;
+  /** Where to start; null for the beginning. */
+  after: ListPosition | null;
+  /** Only campaigns of this Amazon Connect instance. */
+  connectInstanceId: string | null;
+}
 
 /** What one id of a state batch came back as: its state, null when AWS does not know it, or an error. */
 export type StateLookup = CampaignState | null | Error;
@@ -84,4 +107,82 @@ export class CampaignService {
         : new UpstreamError('GetCampaignStateBatch', 'UPSTREAM_ERROR', new Error(`no row for campaign ${id}`));
     });
   }
+
+  /**
+   * One campaign as DescribeCampaign tells it; null when AWS does not know it (or the id cannot
+   * exist). Documented failures are thrown as CampaignReadError.
+   */
+  async describe(id: string): Promise<CampaignDetails | null> {
+    if (campaignIdProblem(id) !== null) return null;
+    let output;
+    try {
+      output = await this.client.send(new DescribeCampaignCommand({ id }));
+    } catch (err) {
+      const failure = toCampaignFailure(err);
+      if (failure?.kind === 'ResourceNotFoundException') return null;
+      if (failure !== null) throw new CampaignReadError('DescribeCampaign', failure);
+      throw toUpstreamError('DescribeCampaign', err, false);
+    }
+    const campaign = output.campaign;
+    if (campaign === undefined) {
+      throw new UpstreamError('DescribeCampaign', 'UPSTREAM_ERROR', new Error(`no campaign in the answer for ${id}`));
+    }
+    // AWS answers for the id asked; keep that id even if the body's differs in form.
+    return toCampaignDetails({ ...campaign, id });
+  }
+
+  /**
+   * Up to `first` campaigns from `after` on, over as many ListCampaigns calls as that takes
+   * (50 campaigns a call). Each campaign comes with the position right after it.
+   */
+  async list({ first, after, connectInstanceId }: ListOptions): Promise<CampaignPage> {
+    if (!Number.isInteger(first) || first < 1 || first > LIST_MAX_FIRST) {
+      throw new RangeError(`list takes 1 to ${LIST_MAX_FIRST} campaigns (got ${first})`);
+    }
+    const items: CampaignPage['items'] = [];
+    let token = after?.token ?? null;
+    let skip = after?.offset ?? 0;
+    for (let calls = 0; calls < LIST_MAX_CALLS; calls++) {
+      const { rows, nextToken } = await this.listOnce(token, connectInstanceId);
+      let i = skip;
+      for (; i < rows.length && items.length < first; i++) {
+        // After the last row of a page, the place is the start of the next page: no call wasted on resuming.
+        const place: ListPosition =
+          i === rows.length - 1 && nextToken !== null ? { token: nextToken, offset: 0 } : { token, offset: i + 1 };
+        items.push({ campaign: rows[i] as CampaignSummary, after: place });
+      }
+      if (i < rows.length) return { items, hasNextPage: true, end: lastPlace(items) };
+      if (nextToken === null) return { items, hasNextPage: false, end: items.length > 0 ? lastPlace(items) : null };
+      token = nextToken;
+      skip = 0;
+      if (items.length === first) return { items, hasNextPage: true, end: lastPlace(items) };
+    }
+    return { items, hasNextPage: true, end: { token, offset: skip } };
+  }
+
+  private async listOnce(
+    token: string | null,
+    connectInstanceId: string | null,
+  ): Promise<{ rows: CampaignSummary[]; nextToken: string | null }> {
+    let output;
+    try {
+      output = await this.client.send(
+        new ListCampaignsCommand({
+          maxResults: LIST_PAGE_SIZE,
+          ...(token !== null ? { nextToken: token } : {}),
+          ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
+        }),
+      );
+    } catch (err) {
+      const failure = toCampaignFailure(err);
+      if (failure !== null) throw new CampaignReadError('ListCampaigns', failure);
+      throw toUpstreamError('ListCampaigns', err, false);
+    }
+    const rows = (output.campaignSummaryList ?? []).filter((row): row is typeof row & { id: string } => typeof row.id === 'string');
+    return { rows: rows.map(toCampaignSummary), nextToken: output.nextToken ? output.nextToken : null };
+  }
+}
+
+function lastPlace(items: CampaignPage['items']): ListPosition {
+  return (items[items.length - 1] as CampaignPage['items'][number]).after;
 }

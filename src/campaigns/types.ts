@@ -4,14 +4,81 @@ import { CampaignState } from '@aws-sdk/client-connectcampaignsv2';
 export { CampaignState };
 
 /**
- * What the gateway knows of a campaign: at least its id. Other fields are filled when
- * already known (e.g. from a list row) and otherwise loaded on demand.
+ * What a GraphQL `Campaign` stands for: its id. Every other field comes through the request's
+ * loaders, which rows of ListCampaigns prime (so a listed name costs no DescribeCampaign).
  */
 export interface CampaignRef {
   id: string;
-  name?: string;
-  arn?: string;
-  connectInstanceId?: string;
+}
+
+/** Who drives a campaign (AWS ExternalCampaignType). */
+export type CampaignType = 'MANAGED' | 'JOURNEY';
+/** A channel a campaign uses (AWS ChannelSubtype). */
+export type CampaignChannelSubtype = 'TELEPHONY' | 'SMS' | 'EMAIL' | 'WHATSAPP';
+/** How a telephony campaign dials (the member set of AWS TelephonyOutboundMode). */
+export type CampaignTelephonyOutboundMode = 'PROGRESSIVE' | 'PREDICTIVE' | 'AGENTLESS' | 'PREVIEW';
+
+export interface CampaignSchedule {
+  /** ISO 8601, UTC. */
+  startTime: string;
+  endTime: string;
+  /** ISO 8601 duration. */
+  refreshFrequency: string | null;
+}
+
+export interface CampaignSource {
+  customerProfilesSegmentArn: string | null;
+  customerProfilesDomainArn: string | null;
+}
+
+export interface CampaignTelephonyConfig {
+  outboundMode: CampaignTelephonyOutboundMode | null;
+  bandwidthAllocation: number | null;
+  capacity: number | null;
+  connectQueueId: string | null;
+  connectContactFlowId: string | null;
+  connectSourcePhoneNumber: string | null;
+  answerMachineDetection: boolean | null;
+  ringTimeoutSeconds: number | null;
+}
+
+/** What one ListCampaigns row tells of a campaign (AWS CampaignSummary). */
+export interface CampaignSummary {
+  id: string;
+  name: string | null;
+  arn: string | null;
+  connectInstanceId: string | null;
+  type: CampaignType | null;
+  channelSubtypes: CampaignChannelSubtype[];
+  schedule: CampaignSchedule | null;
+  connectCampaignFlowArn: string | null;
+}
+
+/** What DescribeCampaign tells of a campaign: the summary and more. */
+export interface CampaignDetails extends CampaignSummary {
+  source: CampaignSource | null;
+  telephony: CampaignTelephonyConfig | null;
+  timeZone: string | null;
+  /** Sorted by key. */
+  tags: Array<{ key: string; value: string }>;
+}
+
+/**
+ * A place in ListCampaigns' order: the AWS page that `token` starts (null: the first page), and how
+ * many of its campaigns lie before the place. Pages are always asked at the same size, so a place
+ * stays meaningful between requests.
+ */
+export interface ListPosition {
+  token: string | null;
+  offset: number;
+}
+
+/** A page of campaigns, each with the place right after it. */
+export interface CampaignPage {
+  items: Array<{ campaign: CampaignSummary; after: ListPosition }>;
+  hasNextPage: boolean;
+  /** Where the next page starts; null when this page is empty and nothing follows. */
+  end: ListPosition | null;
 }
 
 /** The documented exceptions of StartCampaign, by the name AWS puts on the wire. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { CampaignService } from '../campaigns/campaignService';
-import type { CampaignStateLoader } from '../campaigns/campaignStateLoader';
+import type { CampaignLoaders } from '../campaigns/campaignLoaders';
 import type { StartAttempt } from '../observability/startAudit';
 
 /** Who is calling. `anonymous` when authentication is off. */
@@ -18,9 +18,7 @@ export interface ContextValue {
   /** Scope a caller needs for startCampaign. */
   startScope: string;
   campaigns: CampaignService;
-  loaders: {
-    campaignState: CampaignStateLoader;
-  };
+  loaders: CampaignLoaders;
   /** Records one start attempt: the audit log line and the start counter. */
   recordStart(attempt: StartAttempt): void;
 }

@@ -1,6 +1,38 @@
 import type { CampaignResolvers } from '../../generated/graphql';
+import type { CampaignDetails, CampaignRef, CampaignSummary } from '../../campaigns/types';
+import type { ContextValue } from '../context';
+
+type SummaryField = Exclude<keyof CampaignSummary, 'id'>;
+type DetailsField = Exclude<keyof CampaignDetails, keyof CampaignSummary>;
+
+/** A field a ListCampaigns row carries: free for listed campaigns (primed), else DescribeCampaign. */
+function fromSummary<F extends SummaryField>(field: F) {
+  return async (campaign: CampaignRef, _args: unknown, ctx: ContextValue): Promise<CampaignSummary[F] | null> =>
+    (await ctx.loaders.campaignSummary.load(campaign.id))?.[field] ?? null;
+}
+
+/** A field only DescribeCampaign tells; one call per campaign, shared by all such fields. */
+function fromDetails<F extends DetailsField>(field: F) {
+  return async (campaign: CampaignRef, _args: unknown, ctx: ContextValue): Promise<CampaignDetails[F] | null> =>
+    (await ctx.loaders.campaignDetails.load(campaign.id))?.[field] ?? null;
+}
 
 export const Campaign: CampaignResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  // Through the batched state loader, so `_entities` for N campaigns costs ⌈N/25⌉ calls and the
+  // `state` fields that follow are already cached. A campaign AWS does not know resolves to null.
+  async __resolveReference({ id }, ctx) {
+    return (await ctx.loaders.campaignState.load(id)) === null ? null : { id };
+  },
   state: (campaign, _args, ctx) => ctx.loaders.campaignState.load(campaign.id),
+  name: fromSummary('name'),
+  arn: fromSummary('arn'),
+  connectInstanceId: fromSummary('connectInstanceId'),
+  type: fromSummary('type'),
+  channelSubtypes: fromSummary('channelSubtypes'),
+  schedule: fromSummary('schedule'),
+  connectCampaignFlowArn: fromSummary('connectCampaignFlowArn'),
+  source: fromDetails('source'),
+  telephony: fromDetails('telephony'),
+  timeZone: fromDetails('timeZone'),
+  tags: fromDetails('tags'),
 };
