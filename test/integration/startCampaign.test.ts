@@ -1,4 +1,5 @@
 import { startHarness, type Harness } from '../helpers/gatewayHarness';
+import { START_FAULTS } from '../helpers/startCampaignFaults';
 
 const START = /* GraphQL */ `
   mutation Start($id: ID!) {
@@ -67,13 +68,7 @@ describe('startCampaign over HTTP, gateway + emulator through the real SDK', () 
     });
   });
 
-  it.each([
-    ['AccessDeniedException', 'CampaignAccessDeniedError', 'ACCESS_DENIED', false],
-    ['ConflictException', 'CampaignConflictError', 'CONFLICT', false],
-    ['InternalServerException', 'CampaignInternalServerError', 'INTERNAL_SERVER_ERROR', true],
-    ['ThrottlingException', 'CampaignThrottlingError', 'THROTTLING', true],
-    ['ValidationException', 'CampaignValidationError', 'VALIDATION', false],
-  ])('answers %s with %s carrying AWS message and request id', async (exception, typename, code, retryable) => {
+  it.each(START_FAULTS)('answers %s with %s carrying AWS message and request id', async (exception, typename, code, retryable) => {
     h.emulator.faults.failNext('StartCampaign', 1, { name: exception, message: `emulated ${exception}` });
     const body = await start('demo-spring-renewals');
     expect(body.data?.startCampaign).toMatchObject({
