@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers';
 
 /** schema/ sits at the package root, above both src/ (tests) and dist/src/ (compiled). */
@@ -25,9 +25,42 @@ export function loadTypeDefs(): DocumentNode {
   return parse(sdl);
 }
 
-export function buildSchema(): GraphQLSchema {
+/**
+ * The SDL with `startCampaign`'s `@requiresScopes` naming `startScope` (AUTH_START_SCOPE), so
+ * that a router composing this subgraph enforces the very scope the subgraph itself checks.
+ */
+export function withStartScope(typeDefs: DocumentNode, startScope: string): DocumentNode {
+  return visit(typeDefs, {
+    FieldDefinition(field) {
+      if (field.name.value !== 'startCampaign') return undefined;
+      return {
+        ...field,
+        directives: field.directives?.map((directive) =>
+          directive.name.value !== 'requiresScopes'
+            ? directive
+            : {
+                ...directive,
+                arguments: [
+                  {
+                    kind: Kind.ARGUMENT,
+                    name: { kind: Kind.NAME, value: 'scopes' },
+                    value: {
+                      kind: Kind.LIST,
+                      values: [{ kind: Kind.LIST, values: [{ kind: Kind.STRING, value: startScope }] }],
+                    },
+                  },
+                ],
+              },
+        ),
+      };
+    },
+  });
+}
+
+export function buildSchema({ startScope }: { startScope?: string } = {}): GraphQLSchema {
+  const typeDefs = loadTypeDefs();
   return buildSubgraphSchema({
-    typeDefs: loadTypeDefs(),
+    typeDefs: startScope === undefined ? typeDefs : withStartScope(typeDefs, startScope),
     resolvers: resolvers as GraphQLResolverMap<unknown>,
   });
 }
