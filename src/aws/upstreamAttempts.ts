@@ -1,4 +1,4 @@
-import type { HandlerExecutionContext, Pluggable } from '@smithy/types';
+import { SMITHY_CONTEXT_KEY, type HandlerExecutionContext, type Pluggable } from '@smithy/types';
 
 /**
  * What became of one HTTP attempt of an AWS call:
@@ -94,12 +94,14 @@ export function attemptTracking<Input extends object, Output extends object>(): 
       stack.add(
         (next, context) => async (args) => {
           const attempts = (context as TrackedContext)[ATTEMPTS];
+          // The HTTP handler refuses at once a request whose deadline has already passed.
+          const abortedBefore = (context[SMITHY_CONTEXT_KEY] as { abortSignal?: AbortSignal } | undefined)?.abortSignal?.aborted === true;
           try {
             const output = await next(args);
             attempts?.push({ result: 'answered' });
             return output;
           } catch (err) {
-            attempts?.push({ result: classifyAttemptError(err), error: err });
+            attempts?.push({ result: abortedBefore && isAbort(err) ? 'not-sent' : classifyAttemptError(err), error: err });
             throw err;
           }
         },

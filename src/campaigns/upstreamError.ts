@@ -42,7 +42,12 @@ const CUT_OFF = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  try {
+    return String(err);
+  } catch {
+    // e.g. an object without a prototype: describing a failure must not fail.
+    return Object.prototype.toString.call(err);
+  }
 }
 
 /**

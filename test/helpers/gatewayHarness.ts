@@ -8,6 +8,7 @@ import { createUpstreamBreaker, watchBreaker } from '../../src/aws/circuitBreake
 import { createAuthenticator } from '../../src/auth/authenticator';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -21,6 +22,8 @@ export interface Harness {
   gateway: Gateway;
   metrics: Metrics;
   breaker: CircuitBreakerPolicy;
+  /** The gateway's SDK client (wired as in production). */
+  client: ConnectCampaignsV2Client;
   /** Every JSON log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   graphql<TData = Record<string, unknown>>(
@@ -77,6 +80,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     gateway,
     metrics,
     breaker,
+    client,
     logs,
     async graphql<TData>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const res = await fetch(url, {
