@@ -212,3 +212,27 @@ function signTokenWithout(key: SigningKey, claim: 'exp' | 'sub'): Promise<string
   if (claim !== 'sub') jwt.setSubject('user-1');
   return jwt.sign(key.privateKey);
 }
+
+describe('secrets in logs', () => {
+  it('writes no token, Authorization header or AWS signature on any log line, even at trace level and on failures', async () => {
+    const g = await startHarness({ maxAttempts: 2, retryDelayMs: 1, env: { ...jwtEnv(jwks), LOG_LEVEL: 'trace' } });
+    try {
+      const good = await signToken(keyA, { claims: { scope: 'campaigns:start' } });
+      const expired = await signToken(keyA, { expiresIn: -3600 });
+      await g.graphql(START, { id: 'demo-spring-renewals' }, bearer(good));
+      await g.graphql(START, { id: 'demo-spring-renewals' }, bearer(expired));
+      await g.graphql(START, { id: 'demo-spring-renewals' }, { authorization: `Basic ${Buffer.from('user:hunter2').toString('base64')}` });
+      g.emulator.faults.failNext('StartCampaign', 2, { name: 'BrandNewException', status: 400 });
+      await g.graphql(START, { id: 'demo-payment-followup' }, bearer(good));
+      g.emulator.faults.dropNext('StartCampaign', 2);
+      await g.graphql(START, { id: 'demo-appointment-reminders' }, bearer(good));
+      const written = JSON.stringify(g.logs);
+      expect(g.logs.some((l) => l.msg === 'unexpected failure')).toBe(true);
+      for (const secret of [good, expired, good.split('.')[2], expired.split('.')[2], 'Bearer ', 'Basic ', 'hunter2', 'AKIDEMULATOR', 'AWS4-HMAC-SHA256', 'Signature=']) {
+        expect(written).not.toContain(secret);
+      }
+    } finally {
+      await g.close();
+    }
+  });
+});
