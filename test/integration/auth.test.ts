@@ -135,6 +135,12 @@ describe('AUTH_MODE=jwt: who is calling', () => {
     expect(res.status).toBe(401);
   });
 
+  it('still serves the Sandbox page to a browser (its requests then need the header)', async () => {
+    const res = await fetch(h.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('embeddable-sandbox');
+  });
+
   it('serves health, readiness and metrics without a token', async () => {
     const base = h.url.replace(/\/graphql$/, '');
     for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${base}${path}`)).status).toBe(200);
