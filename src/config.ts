@@ -17,6 +17,12 @@ export interface Config {
   auth: AuthConfig;
   /** Scope a caller needs for startCampaign (from the `scope` string or `scp` array claim). */
   startScope: string;
+  /**
+   * Whether the published SDL declares @authenticated / @requiresScopes for a router to enforce.
+   * Off for an @apollo/gateway (JS) supergraph, which refuses security features it cannot enforce.
+   * The subgraph enforces the same rules either way.
+   */
+  schemaAuthDirectives: boolean;
   maxStartsPerOperation: number;
   logLevel: LogLevel;
   /**
@@ -31,6 +37,23 @@ export interface Config {
     requestTimeoutMs: number;
     /** Limit on opening a TCP/TLS connection to AWS. */
     connectTimeoutMs: number;
+    /**
+     * Overall limit on the AWS work of one GraphQL request, retries and back-off included; AWS
+     * calls still running then are aborted.
+     */
+    deadlineMs: number;
+    /** Consecutive AWS operations that get no answer at all before the circuit opens. */
+    breakerFailures: number;
+    /** How long an open circuit fails calls at once before one trial call is let through. */
+    breakerOpenMs: number;
+  };
+  /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
+  limits: {
+    depth: number;
+    aliases: number;
+    directives: number;
+    tokens: number;
+    cost: number;
   };
 }
 
@@ -108,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     backend: oneOf(env, 'CAMPAIGNS_BACKEND', ['aws', 'emulator'] as const, production ? 'aws' : 'emulator'),
     auth,
     startScope: read(env, 'AUTH_START_SCOPE') ?? 'campaigns:start',
+    schemaAuthDirectives: oneOf(env, 'SCHEMA_AUTH_DIRECTIVES', ['on', 'off'] as const, 'on') === 'on',
     maxStartsPerOperation: integer(env, 'MAX_STARTS_PER_OPERATION', 10, 1, 1000),
     logLevel: oneOf(
       env,
@@ -120,6 +144,16 @@ export function loadConfig(env: Env = process.env): Config {
     upstream: {
       requestTimeoutMs: integer(env, 'UPSTREAM_REQUEST_TIMEOUT_MS', 3000, 1, 120_000),
       connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 1000, 1, 60_000),
+      deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 10_000, 1, 300_000),
+      breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', 5, 1, 1000),
+      breakerOpenMs: integer(env, 'UPSTREAM_BREAKER_OPEN_MS', 5000, 1, 600_000),
+    },
+    limits: {
+      depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),
+      aliases: integer(env, 'MAX_QUERY_ALIASES', 15, 0, 1000),
+      directives: integer(env, 'MAX_QUERY_DIRECTIVES', 10, 0, 1000),
+      tokens: integer(env, 'MAX_QUERY_TOKENS', 1000, 10, 100_000),
+      cost: integer(env, 'MAX_QUERY_COST', 5000, 1, 1_000_000),
     },
   };
 }

@@ -8,7 +8,10 @@ import { recordStartAttempt } from './observability/startAudit';
 import { CampaignService } from './campaigns/campaignService';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { createApolloServer } from './graphql/apolloServer';
-import type { ContextValue } from './graphql/context';
+import type { ContextValue, Principal } from './graphql/context';
+import { authenticationFailure } from './graphql/errors';
+import { createAuthenticator, type Authenticator } from './auth/authenticator';
+import { AuthenticationError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
 
@@ -17,6 +20,8 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: Metrics;
   client: ConnectCampaignsV2Client;
+  /** Who is calling; by default from `config.auth` (tests pass one with a short JWKS cooldown). */
+  authenticate?: Authenticator;
 }
 
 export interface Gateway {
@@ -30,11 +35,9 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-const ANONYMOUS = { subject: 'anonymous', scopes: 'all' } as const;
-
-export async function createGateway({ config, logger, metrics, client }: GatewayDeps): Promise<Gateway> {
+export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth) }: GatewayDeps): Promise<Gateway> {
   const httpServer = createServer();
-  const apollo = createApolloServer({ production: config.production, logger, httpServer });
+  const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
   const campaigns = new CampaignService(client);
   let draining = false;
@@ -42,15 +45,26 @@ export async function createGateway({ config, logger, metrics, client }: Gateway
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
-    async context(_req, requestId): Promise<ContextValue> {
+    async context(req, requestId): Promise<ContextValue> {
       const requestLogger = logger.child({ requestId });
+      let principal: Principal;
+      try {
+        principal = await authenticate(req.headers.authorization);
+      } catch (err) {
+        // The reason (e.g. ERR_JWT_EXPIRED), never the token.
+        if (err instanceof AuthenticationError) requestLogger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
+        else requestLogger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        throw authenticationFailure(err);
+      }
+      // Every AWS call of this request, retries included, ends by this deadline.
+      const requestCampaigns = campaigns.withDeadline(AbortSignal.timeout(config.upstream.deadlineMs));
       return {
         requestId,
         logger: requestLogger,
-        principal: ANONYMOUS,
+        principal,
         startScope: config.startScope,
-        campaigns,
-        loaders: createCampaignLoaders(campaigns),
+        campaigns: requestCampaigns,
+        loaders: createCampaignLoaders(requestCampaigns),
         recordStart: (attempt) => recordStartAttempt(requestLogger, metrics, attempt),
       };
     },

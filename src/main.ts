@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
+import { createUpstreamBreaker, watchBreaker } from './aws/circuitBreaker';
 import { createGateway } from './gateway';
 
 /** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on a free loopback port. */
@@ -35,11 +36,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
   const backend = await startBackend(config, logger);
+  const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
+  watchBreaker(breaker, logger, metrics);
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     emulatorEndpoint: backend.endpoint,
     metrics,
+    breaker,
   });
   const gateway = await createGateway({ config, logger, metrics, client });
   const url = await gateway.listen(config.port, config.host);

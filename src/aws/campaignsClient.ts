@@ -1,7 +1,11 @@
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Metrics } from '../observability/metrics';
 import { START_CAMPAIGN_EXCEPTIONS } from '../campaigns/types';
+import { attemptTracking } from './upstreamAttempts';
+import { breakerMiddleware } from './circuitBreaker';
 
 export interface CampaignsClientOptions {
   requestTimeoutMs: number;
@@ -15,6 +19,13 @@ export interface CampaignsClientOptions {
   metrics?: Pick<Metrics, 'upstreamDuration'>;
   /** Overrides AWS_MAX_ATTEMPTS; for tests that need exact call counts. */
   maxAttempts?: number;
+  /**
+   * A fixed back-off between attempts instead of the SDK's (about 1 s base after throttling);
+   * for tests only, so that retried faults stay fast. Needs `maxAttempts`.
+   */
+  retryDelayMs?: number;
+  /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
+  breaker?: CircuitBreakerPolicy;
 }
 
 const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
@@ -28,7 +39,14 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
       requestTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,
     }),
+    // Retries stay the SDK's own (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE): standard mode spends a
+    // shared retry quota (500 tokens, 5 a throttled retry, 14 a failed one; refilled by successes),
+    // so a throttling storm stops being retried instead of being multiplied; adaptive mode also
+    // slows sending after throttling.
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.retryDelayMs !== undefined && options.maxAttempts !== undefined
+      ? { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }
+      : {}),
     ...(options.emulatorEndpoint
       ? {
           endpoint: options.emulatorEndpoint,
@@ -56,5 +74,8 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
       { step: 'initialize', name: 'campaignGatewayUpstreamDuration', priority: 'high' },
     );
   }
+  // Added after the metrics step, so that one runs outermost and sees every call, refused ones too.
+  client.middlewareStack.use(attemptTracking());
+  if (options.breaker) client.middlewareStack.use(breakerMiddleware(options.breaker));
   return client;
 }

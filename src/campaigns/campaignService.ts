@@ -5,6 +5,7 @@ import {
   StartCampaignCommand,
   type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
+import { attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
@@ -42,7 +43,23 @@ export type StateLookup = CampaignState | null | Error;
  * else is thrown as UpstreamError. Knows nothing of GraphQL.
  */
 export class CampaignService {
-  constructor(private readonly client: ConnectCampaignsV2Client) {}
+  /**
+   * @param deadline aborts every AWS call still running (retries and back-off included) when it
+   *   fires; one per GraphQL request (see `withDeadline`).
+   */
+  constructor(
+    private readonly client: ConnectCampaignsV2Client,
+    private readonly deadline?: AbortSignal,
+  ) {}
+
+  /** The same service, with every AWS call bounded by `deadline`. */
+  withDeadline(deadline: AbortSignal): CampaignService {
+    return new CampaignService(this.client, deadline);
+  }
+
+  private sendOptions() {
+    return this.deadline ? { abortSignal: this.deadline } : undefined;
+  }
 
   async start(id: string): Promise<StartCampaignResult> {
     const problem = campaignIdProblem(id);
@@ -53,11 +70,13 @@ export class CampaignService {
       };
     }
     try {
-      const output = await this.client.send(new StartCampaignCommand({ id }));
+      const output = await this.client.send(new StartCampaignCommand({ id }), this.sendOptions());
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
+      // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
+      // "already running" or "throttled" may be answering a start that did happen.
       const failure = toCampaignFailure(err);
-      if (failure !== null) return { ok: false, failure };
+      if (failure !== null && !mayHaveBeenDelivered(attemptsOf(err) ?? [])) return { ok: false, failure };
       throw toUpstreamError('StartCampaign', err, true);
     }
   }
@@ -75,7 +94,7 @@ export class CampaignService {
     if (valid.length > 0) {
       let output;
       try {
-        output = await this.client.send(new GetCampaignStateBatchCommand({ campaignIds: valid }));
+        output = await this.client.send(new GetCampaignStateBatchCommand({ campaignIds: valid }), this.sendOptions());
       } catch (err) {
         const failure = toCampaignFailure(err);
         if (failure !== null) throw new CampaignReadError('GetCampaignStateBatch', failure);
@@ -116,7 +135,7 @@ export class CampaignService {
     if (campaignIdProblem(id) !== null) return null;
     let output;
     try {
-      output = await this.client.send(new DescribeCampaignCommand({ id }));
+      output = await this.client.send(new DescribeCampaignCommand({ id }), this.sendOptions());
     } catch (err) {
       const failure = toCampaignFailure(err);
       if (failure?.kind === 'ResourceNotFoundException') return null;
@@ -172,6 +191,7 @@ export class CampaignService {
           ...(token !== null ? { nextToken: token } : {}),
           ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
         }),
+        this.sendOptions(),
       );
     } catch (err) {
       const failure = toCampaignFailure(err);

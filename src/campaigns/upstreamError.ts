@@ -1,3 +1,4 @@
+import { attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
 import type { CampaignFailure } from './types';
 
 /**
@@ -41,29 +42,57 @@ const CUT_OFF = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  try {
+    return String(err);
+  } catch {
+    // e.g. an object without a prototype: describing a failure must not fail.
+    return Object.prototype.toString.call(err);
+  }
 }
 
 /**
  * Classifies an undocumented failure. `mutating` is true for calls that change AWS state
- * (StartCampaign), for which a cut-off answer means the outcome is unknown.
+ * (StartCampaign), for which a request that may have arrived unanswered makes the outcome unknown.
+ * Judged from the call's recorded attempts when the client tracked them (src/aws/upstreamAttempts),
+ * else from the final error's shape.
  */
 export function toUpstreamError(operation: string, err: unknown, mutating: boolean): UpstreamError {
+  const attempts = attemptsOf(err);
+  return new UpstreamError(operation, attempts ? fromAttempts(err, attempts, mutating) : fromShape(err, mutating), err);
+}
+
+function fromAttempts(err: unknown, attempts: NonNullable<ReturnType<typeof attemptsOf>>, mutating: boolean): UpstreamErrorCode {
+  if (mutating && (mayHaveBeenDelivered(attempts) || answeredSuccess(err))) return 'OUTCOME_UNKNOWN';
+  if (attempts[attempts.length - 1]?.result === 'answered') return 'UPSTREAM_ERROR';
+  // Nothing was sent (refused, unresolvable, circuit open, deadline already passed), or a read
+  // got no answer: either way AWS did not give one.
+  return 'UPSTREAM_UNAVAILABLE';
+}
+
+/** An AWS 2xx whose body could not be read: for a start, AWS accepted it. */
+function answeredSuccess(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 200 && status < 300;
+}
+
+function fromShape(err: unknown, mutating: boolean): UpstreamErrorCode {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: string;
     code?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number };
+    isBrokenCircuitError?: boolean;
   };
+  if (mutating && answeredSuccess(err)) return 'OUTCOME_UNKNOWN';
   const answered = typeof e.$metadata?.httpStatusCode === 'number';
   const neverConnected =
     (e.code !== undefined && NOT_DELIVERED.has(e.code)) ||
+    e.isBrokenCircuitError === true ||
     (e.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? ''));
-  let code: UpstreamErrorCode;
-  if (answered) code = 'UPSTREAM_ERROR';
-  else if (neverConnected) code = 'UPSTREAM_UNAVAILABLE';
-  else if (e.name === 'TimeoutError' || (e.code !== undefined && CUT_OFF.has(e.code)) || /socket hang up/i.test(e.message ?? '')) {
-    code = mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_UNAVAILABLE';
-  } else code = mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_ERROR';
-  return new UpstreamError(operation, code, err);
+  if (answered) return 'UPSTREAM_ERROR';
+  if (neverConnected) return 'UPSTREAM_UNAVAILABLE';
+  if (e.name === 'TimeoutError' || (e.code !== undefined && CUT_OFF.has(e.code)) || /socket hang up/i.test(e.message ?? '')) {
+    return mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_UNAVAILABLE';
+  }
+  return mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_ERROR';
 }

@@ -4,15 +4,19 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { buildSchema } from './schema';
+import { operationLimits } from './limits/operationLimits';
+import { startFanOutLimit } from './limits/startFanOut';
 
 export interface ApolloOptions {
   production: boolean;
   logger: Logger;
   httpServer: Server;
+  config: Pick<Config, 'limits' | 'maxStartsPerOperation' | 'startScope' | 'schemaAuthDirectives'>;
 }
 
 /** Logs every undocumented failure in full, with the request's id (callers see it masked). */
@@ -32,14 +36,20 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
   },
 };
 
-export function createApolloServer({ production, logger, httpServer }: ApolloOptions): ApolloServer<ContextValue> {
+export function createApolloServer({ production, logger, httpServer, config }: ApolloOptions): ApolloServer<ContextValue> {
+  const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
-    schema: buildSchema(),
+    schema: buildSchema({ startScope: config.startScope, authDirectives: config.schemaAuthDirectives }),
     logger: logger.child({ component: 'apollo' }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: every request carries its full text through the same limits,
+    // and a router in front is where a safelist of operations belongs (see README, Security).
+    persistedQueries: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // main.ts owns SIGTERM/SIGINT: readiness first, then drain, then exit 0.
     stopOnTerminationSignals: false,
     formatError,
@@ -48,6 +58,8 @@ export function createApolloServer({ production, logger, httpServer }: ApolloOpt
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       logUnexpectedErrors,
+      ...limits.plugins,
+      startFanOutLimit(config.maxStartsPerOperation),
     ],
   });
 }

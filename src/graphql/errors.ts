@@ -1,5 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
 import { CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
 import { toStartCampaignPayload } from './startCampaignPayload';
 
@@ -40,4 +42,25 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // A GraphQLError raised on purpose (parse, validation, BAD_USER_INPUT, ...) is meant for callers.
   if (original instanceof GraphQLError) return formatted;
   return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * What a caller sees when its request cannot be authenticated: 401 UNAUTHENTICATED (with
+ * `WWW-Authenticate: Bearer`, RFC 6750) for a missing or bad token, 503 when the identity
+ * provider's key set cannot be fetched (the token may be fine). Thrown from the context function,
+ * so nothing executes and AWS is never called.
+ */
+export function authenticationFailure(err: unknown): GraphQLError {
+  if (err instanceof AuthenticationError) {
+    const challenge = err.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
+    return new GraphQLError(err.message, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) } },
+    });
+  }
+  if (err instanceof KeySetUnavailableError) {
+    return new GraphQLError('Tokens cannot be verified right now. Try again later.', {
+      extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503 } },
+    });
+  }
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } });
 }

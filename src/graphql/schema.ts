@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers';
 
 /** schema/ sits at the package root, above both src/ (tests) and dist/src/ (compiled). */
@@ -25,9 +25,79 @@ export function loadTypeDefs(): DocumentNode {
   return parse(sdl);
 }
 
-export function buildSchema(): GraphQLSchema {
-  return buildSubgraphSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
+/**
+ * The SDL with `startCampaign`'s `@requiresScopes` naming `startScope` (AUTH_START_SCOPE), so
+ * that a router composing this subgraph enforces the very scope the subgraph itself checks.
+ */
+export function withStartScope(typeDefs: DocumentNode, startScope: string): DocumentNode {
+  return visit(typeDefs, {
+    FieldDefinition(field) {
+      if (field.name.value !== 'startCampaign') return undefined;
+      return {
+        ...field,
+        directives: field.directives?.map((directive) =>
+          directive.name.value !== 'requiresScopes'
+            ? directive
+            : {
+                ...directive,
+                arguments: [
+                  {
+                    kind: Kind.ARGUMENT,
+                    name: { kind: Kind.NAME, value: 'scopes' },
+                    value: {
+                      kind: Kind.LIST,
+                      values: [{ kind: Kind.LIST, values: [{ kind: Kind.STRING, value: startScope }] }],
+                    },
+                  },
+                ],
+              },
+        ),
+      };
+    },
   });
+}
+
+const SECURITY_DIRECTIVES = new Set(['authenticated', 'requiresScopes']);
+
+/**
+ * The SDL without @authenticated / @requiresScopes (usages and @link imports), for supergraphs
+ * run by @apollo/gateway, which refuses a supergraph with security features it cannot enforce.
+ */
+export function withoutAuthDirectives(typeDefs: DocumentNode): DocumentNode {
+  return visit(typeDefs, {
+    Directive(directive) {
+      if (SECURITY_DIRECTIVES.has(directive.name.value)) return null;
+      if (directive.name.value !== 'link') return undefined;
+      return {
+        ...directive,
+        arguments: directive.arguments?.map((argument) =>
+          argument.name.value !== 'import' || argument.value.kind !== Kind.LIST
+            ? argument
+            : {
+                ...argument,
+                value: {
+                  ...argument.value,
+                  values: argument.value.values.filter(
+                    (value) => !(value.kind === Kind.STRING && SECURITY_DIRECTIVES.has(value.value.replace(/^@/, ''))),
+                  ),
+                },
+              },
+        ),
+      };
+    },
+  });
+}
+
+export interface SchemaOptions {
+  /** AUTH_START_SCOPE, written into startCampaign's @requiresScopes. */
+  startScope?: string;
+  /** SCHEMA_AUTH_DIRECTIVES: declare @authenticated / @requiresScopes (default true). */
+  authDirectives?: boolean;
+}
+
+export function buildSchema({ startScope, authDirectives = true }: SchemaOptions = {}): GraphQLSchema {
+  let typeDefs = loadTypeDefs();
+  if (!authDirectives) typeDefs = withoutAuthDirectives(typeDefs);
+  else if (startScope !== undefined) typeDefs = withStartScope(typeDefs, startScope);
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
 }

@@ -9,6 +9,7 @@ export const REDACTED_PATHS = [
   '*.authorization',
   '*.headers.authorization',
   '*.headers.cookie',
+  '*.headers["x-amz-security-token"]',
   'token',
   '*.token',
   'credentials',

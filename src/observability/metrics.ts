@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -6,6 +6,8 @@ export interface Metrics {
   startTotal: Counter<'outcome'>;
   /** Time of each AWS operation, retries included. */
   upstreamDuration: Histogram<'operation' | 'outcome'>;
+  /** 1 while the AWS circuit breaker is open (calls fail at once), else 0. */
+  upstreamCircuitOpen: Gauge;
 }
 
 /** One registry per gateway instance, so tests can run several side by side. */
@@ -25,6 +27,11 @@ export function createMetrics(): Metrics {
       help: 'Duration of AWS Connect Campaigns calls, retries included, by operation and outcome.',
       labelNames: ['operation', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamCircuitOpen: new Gauge({
+      name: 'campaign_gateway_upstream_circuit_open',
+      help: '1 while the circuit breaker in front of AWS is open (AWS calls fail at once), else 0.',
       registers: [registry],
     }),
   };

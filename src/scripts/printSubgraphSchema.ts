@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { graphql } from 'graphql';
 import { buildSchema } from '../graphql/schema';
+import { loadConfig } from '../config';
 
 /**
  * The subgraph SDL exactly as `_service { sdl }` serves it (federation directives included), for
@@ -8,7 +9,10 @@ import { buildSchema } from '../graphql/schema';
  * guarantees that what is published is what the running subgraph answers.
  */
 export async function subgraphSdl(): Promise<string> {
-  const result = await graphql({ schema: buildSchema(), source: '{ _service { sdl } }' });
+  // The same configuration as the server (AUTH_START_SCOPE, SCHEMA_AUTH_DIRECTIVES) shapes the SDL.
+  const { startScope, schemaAuthDirectives } = loadConfig();
+  const schema = buildSchema({ startScope, authDirectives: schemaAuthDirectives });
+  const result = await graphql({ schema, source: '{ _service { sdl } }' });
   const sdl = (result.data as { _service?: { sdl?: unknown } } | null | undefined)?._service?.sdl;
   if (result.errors?.length || typeof sdl !== 'string') {
     throw new Error(`could not read the subgraph SDL: ${result.errors?.map((e) => e.message).join('; ') ?? 'no sdl'}`);

@@ -4,7 +4,11 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics, type Metrics } from '../../src/observability/metrics';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
+import { createUpstreamBreaker, watchBreaker } from '../../src/aws/circuitBreaker';
+import { createAuthenticator } from '../../src/auth/authenticator';
 import { createGateway, type Gateway } from '../../src/gateway';
+import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -17,6 +21,9 @@ export interface Harness {
   emulator: Emulator;
   gateway: Gateway;
   metrics: Metrics;
+  breaker: CircuitBreakerPolicy;
+  /** The gateway's SDK client (wired as in production). */
+  client: ConnectCampaignsV2Client;
   /** Every JSON log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   graphql<TData = Record<string, unknown>>(
@@ -32,10 +39,14 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** SDK attempts per call; 1 keeps fault tests fast and their call counts exact. */
   maxAttempts?: number;
+  /** A fixed back-off between SDK attempts (with `maxAttempts`), so retried faults stay fast. */
+  retryDelayMs?: number;
+  /** JWKS refetch cooldown (jwt mode); jose's 30 s default would make key rotation tests slow. */
+  jwksCooldownMs?: number;
 }
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs }: HarnessOptions = {}): Promise<Harness> {
   const config: Config = loadConfig({ LOG_LEVEL: 'info', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -48,20 +59,28 @@ export async function startHarness({ env = {}, maxAttempts }: HarnessOptions = {
   const emulator = createEmulator({ seed: true });
   const endpoint = await emulator.start(0, '127.0.0.1');
   const metrics = createMetrics();
+  // Wired as src/main.ts does.
+  const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
+  watchBreaker(breaker, logger, metrics);
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     emulatorEndpoint: endpoint,
     metrics,
     maxAttempts,
+    retryDelayMs,
+    breaker,
   });
-  const gateway = await createGateway({ config, logger, metrics, client });
+  const authenticate = createAuthenticator(config.auth, jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : undefined);
+  const gateway = await createGateway({ config, logger, metrics, client, authenticate });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
     url,
     emulator,
     gateway,
     metrics,
+    breaker,
+    client,
     logs,
     async graphql<TData>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const res = await fetch(url, {
@@ -76,5 +95,26 @@ export async function startHarness({ env = {}, maxAttempts }: HarnessOptions = {
       client.destroy();
       await emulator.stop();
     },
+  };
+}
+
+/**
+ * One harness for a whole test file: started before its tests, closed after, and reset (store,
+ * faults, recorded calls) before each test. Call at the top level; use the returned getter in tests.
+ */
+export function useHarness(options: HarnessOptions = {}): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(options);
+  });
+  afterAll(() => h?.close());
+  beforeEach(() => {
+    h?.emulator.store.reset();
+    h?.emulator.faults.clear();
+    h?.emulator.resetCalls();
+  });
+  return () => {
+    if (!h) throw new Error('harness not started');
+    return h;
   };
 }

@@ -4,7 +4,8 @@ import { startHarness, type Harness } from '../helpers/gatewayHarness';
 let h: Harness;
 let ids: string[];
 beforeAll(async () => {
-  h = await startHarness({ maxAttempts: 1 });
+  // The alias budget below asks for up to 60 aliased campaigns: above the default MAX_QUERY_ALIASES (15).
+  h = await startHarness({ maxAttempts: 1, env: { MAX_QUERY_ALIASES: '100' } });
   ids = h.emulator.store.list().map((c) => c.id);
 });
 afterAll(() => h.close());

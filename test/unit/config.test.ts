@@ -31,7 +31,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...jwt, AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL/);
   });
 
+  it('has production defaults for upstream resilience and operation limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      upstream: { requestTimeoutMs: 3000, connectTimeoutMs: 1000, deadlineMs: 10000, breakerFailures: 5, breakerOpenMs: 5000 },
+      limits: { depth: 6, aliases: 15, directives: 10, tokens: 1000, cost: 5000 },
+    });
+  });
+
   it.each([
+    ['UPSTREAM_DEADLINE_MS', '0'],
+    ['UPSTREAM_BREAKER_FAILURES', 'many'],
+    ['UPSTREAM_BREAKER_OPEN_MS', '-1'],
+    ['MAX_QUERY_DEPTH', '0'],
+    ['MAX_QUERY_TOKENS', '5'],
     ['PORT', 'http'],
     ['PORT', '70000'],
     ['CAMPAIGNS_BACKEND', 'dynamodb'],

@@ -8,6 +8,7 @@ export const Mutation: MutationResolvers = {
   async startCampaign(_parent, { id }, ctx) {
     const startedAt = performance.now();
     let outcome = 'error';
+    let errorCode: string | undefined = 'INTERNAL_SERVER_ERROR';
     let awsRequestId: string | null = null;
     try {
       let payload: StartCampaignPayload;
@@ -21,15 +22,20 @@ export const Mutation: MutationResolvers = {
         payload = toStartCampaignPayload(result);
       }
       outcome = payload.__typename;
+      errorCode = undefined;
       return payload;
     } catch (err) {
-      if (err instanceof UpstreamError) awsRequestId = awsRequestIdOf(err.cause);
+      if (err instanceof UpstreamError) {
+        awsRequestId = awsRequestIdOf(err.cause);
+        errorCode = err.code;
+      }
       throw err;
     } finally {
       ctx.recordStart({
         campaignId: id,
         principal: ctx.principal.subject,
         outcome,
+        ...(errorCode !== undefined ? { errorCode } : {}),
         awsRequestId,
         durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
       });

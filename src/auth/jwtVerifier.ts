@@ -1,0 +1,101 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Principal } from '../graphql/context';
+
+/**
+ * Signature algorithms a token may use: asymmetric only. `none` and HS* are never accepted (an
+ * HS256 token "signed" with the issuer's public key is the classic key-confusion attack).
+ */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export interface JwtVerifierOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /**
+   * How the key set is cached (jose's defaults when unset): keys are refetched after
+   * `cacheMaxAgeMs` (10 min), or sooner when a token names an unknown `kid`, but never more
+   * often than every `cooldownMs` (30 s), so that tokens with made-up key ids cannot hammer the
+   * identity provider.
+   */
+  jwks?: { cooldownMs?: number; cacheMaxAgeMs?: number; timeoutMs?: number };
+}
+
+/** The caller's token is missing or not acceptable: answered 401. `reason` is for logs (never the token). */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The key set could not be fetched, so no token can be judged: answered 503, not 401. */
+export class KeySetUnavailableError extends Error {
+  override readonly name = 'KeySetUnavailableError';
+  constructor(override readonly cause: unknown) {
+    super('The JSON Web Key Set could not be fetched.');
+  }
+}
+
+/** jose error codes that mean the token itself is unacceptable. */
+const TOKEN_FAULTS: ReadonlySet<string> = new Set([
+  errors.JWTExpired.code,
+  errors.JWTClaimValidationFailed.code,
+  errors.JWTInvalid.code,
+  errors.JWSInvalid.code,
+  errors.JWSSignatureVerificationFailed.code,
+  errors.JOSEAlgNotAllowed.code,
+  errors.JOSENotSupported.code,
+  errors.JWKSNoMatchingKey.code,
+  errors.JWKSMultipleMatchingKeys.code,
+]);
+
+/** Scopes of a token: the `scope` claim (space-separated string, RFC 8693) or `scp` (array, or string). */
+export function scopesOf(payload: JWTPayload): Set<string> {
+  const scopes = new Set<string>();
+  for (const claim of [payload['scope'], payload['scp']]) {
+    const values = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
+    for (const value of values) if (typeof value === 'string' && value !== '') scopes.add(value);
+  }
+  return scopes;
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/** Verifies bearer JWTs against a remote JWKS; resolves to the caller, or throws one of the errors above. */
+export function createJwtVerifier({ jwksUrl, issuer, audience, jwks = {} }: JwtVerifierOptions): TokenVerifier {
+  const keySet = createRemoteJWKSet(new URL(jwksUrl), {
+    ...(jwks.cooldownMs !== undefined ? { cooldownDuration: jwks.cooldownMs } : {}),
+    ...(jwks.cacheMaxAgeMs !== undefined ? { cacheMaxAge: jwks.cacheMaxAgeMs } : {}),
+    ...(jwks.timeoutMs !== undefined ? { timeoutDuration: jwks.timeoutMs } : {}),
+  });
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keySet, {
+        algorithms: ACCEPTED_ALGORITHMS,
+        issuer,
+        audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // A token without an expiry would be valid forever; one without a subject cannot be audited.
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && TOKEN_FAULTS.has(code)) {
+        throw new AuthenticationError(code, 'The bearer token is not valid.');
+      }
+      throw new KeySetUnavailableError(err);
+    }
+    const subject = payload.sub;
+    if (typeof subject !== 'string' || subject === '') {
+      throw new AuthenticationError('ERR_JWT_CLAIM_VALIDATION_FAILED', 'The bearer token has no subject.');
+    }
+    return { subject, scopes: scopesOf(payload) };
+  };
+}

@@ -1,0 +1,114 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { ContextValue } from '../context';
+
+const START_FIELD = 'startCampaign';
+
+/**
+ * The `startCampaign` fields an operation would run, one per response key (fields with the same
+ * key merge into one execution), found through aliases, fragment spreads and inline fragments.
+ * `@skip`/`@include` are not evaluated: a skipped start still counts, so the count is an upper bound.
+ */
+export function startSelections(operation: OperationDefinitionNode, document: DocumentNode): FieldNode[] {
+  if (operation.operation !== 'mutation') return [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const byKey = new Map<string, FieldNode>();
+  const visited = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === START_FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          if (!byKey.has(key)) byKey.set(key, selection);
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        // A fragment spread twice at one level adds no new keys; cycles are invalid anyway.
+        if (fragment && !visited.has(name)) {
+          visited.add(name);
+          walk(fragment.selectionSet);
+        }
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return [...byKey.values()];
+}
+
+/** The campaign id a start selection names, literally or through a variable, when it is a string. */
+function campaignIdOf(field: FieldNode, variables: Record<string, unknown> | undefined): string | null {
+  const value = field.arguments?.find((arg) => arg.name.value === 'id')?.value;
+  if (value?.kind === Kind.STRING) return value.value;
+  if (value?.kind === Kind.VARIABLE) {
+    const given = variables?.[value.name.value];
+    return typeof given === 'string' ? given : null;
+  }
+  return null;
+}
+
+/** Audits every start of a refused operation: refusals are start attempts too. */
+function auditRefusal(
+  requestContext: GraphQLRequestContext<ContextValue>,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  errorCode: string,
+): void {
+  const { contextValue, request } = requestContext;
+  for (const field of startSelections(operation, document)) {
+    contextValue.recordStart({
+      campaignId: campaignIdOf(field, request.variables),
+      principal: contextValue.principal.subject,
+      outcome: 'error',
+      errorCode,
+      awsRequestId: null,
+      durationMs: 0,
+    });
+  }
+}
+
+/**
+ * At most `max` startCampaign selections in one operation, so one request cannot fan out into a
+ * burst of outbound campaigns. Checked once the operation is resolved, before anything executes;
+ * more is refused whole with HTTP 400 and `extensions.code: TOO_MANY_STARTS`. Starts in operations
+ * refused by validation (size limits included) are audited as refused as well.
+ */
+export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(requestContext) {
+          const { operation, document } = requestContext;
+          if (!operation) return;
+          const found = startSelections(operation, document).length;
+          if (found <= max) return;
+          auditRefusal(requestContext, operation, document, 'TOO_MANY_STARTS');
+          throw new GraphQLError(`One operation may start at most ${max} campaigns; this one selects startCampaign ${found} times.`, {
+            extensions: { code: 'TOO_MANY_STARTS', http: { status: 400 } },
+          });
+        },
+        async didEncounterErrors(requestContext) {
+          // A parsed document that never got to an operation failed validation.
+          const { document, operation, request } = requestContext;
+          if (!document || operation) return;
+          const refused = getOperationAST(document, request.operationName);
+          if (refused) auditRefusal(requestContext, refused, document, 'GRAPHQL_VALIDATION_FAILED');
+        },
+      };
+    },
+  };
+}
