@@ -11,6 +11,8 @@ import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue } from './graphql/context';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
+import { observeGraphqlRequest } from './observability/graphqlRequestLog';
+import { runInRequestScope, type RequestScope } from './observability/requestScope';
 
 export interface GatewayDeps {
   config: Config;
@@ -56,14 +58,15 @@ export async function createGateway({ config, logger, metrics, client }: Gateway
     },
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? '' : url.slice(queryAt);
     switch (path) {
       case '/graphql':
-        return graphql(req, res, search, requestId);
+        observeGraphqlRequest(scope, res, metrics);
+        return graphql(req, res, search, scope.requestId);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
@@ -82,8 +85,9 @@ export async function createGateway({ config, logger, metrics, client }: Gateway
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
-    route(req, res, requestId).catch((err: unknown) => {
-      logger.error({ err, requestId }, 'request failed');
+    const scope: RequestScope = { requestId, logger: logger.child({ requestId }) };
+    runInRequestScope(scope, () => route(req, res, scope)).catch((err: unknown) => {
+      scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.destroy();
     });

@@ -5,6 +5,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../observability/logger';
+import { operationSummaryPlugin } from '../observability/graphqlRequestLog';
+import { requestScopedLogger } from '../observability/requestScope';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { buildSchema } from './schema';
@@ -35,7 +37,8 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
 export function createApolloServer({ production, logger, httpServer }: ApolloOptions): ApolloServer<ContextValue> {
   return new ApolloServer<ContextValue>({
     schema: buildSchema(),
-    logger: logger.child({ component: 'apollo' }),
+    // Apollo's own lines about a request carry that request's id.
+    logger: requestScopedLogger(logger, { component: 'apollo' }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,
@@ -48,6 +51,7 @@ export function createApolloServer({ production, logger, httpServer }: ApolloOpt
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       logUnexpectedErrors,
+      operationSummaryPlugin,
     ],
   });
 }
