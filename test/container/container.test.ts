@@ -7,8 +7,8 @@ import { execForm, readDockerfile, ROOT, type Stage } from './dockerfile';
 
 // No container engine runs where the suite runs, so the image is checked by what it is made of:
 // the Dockerfile's instructions, the healthcheck command run for real, and that the compiled code
-// needs nothing the `npm ci --omit=dev` runtime stage leaves out. `npm run test:container`
-// additionally installs that stage's dependencies into a temporary copy and runs the server.
+// needs nothing the `npm ci --omit=dev` runtime stage leaves out. `npm run test:container` also
+// reproduces both stages in temporary directories and runs the server the second one holds.
 
 const stages = readDockerfile();
 const build = stages[0]!;
