@@ -53,7 +53,7 @@ export function startTracing(): Tracing {
         // Links a trace to the request's log lines, the generated id included.
         headersToSpanAttributes: { server: { responseHeaders: ['x-request-id'] } },
       }),
-      // Variable values (campaign ids) stay out of spans unless a resolver adds them.
+      // Argument values (campaign ids) are masked in the spans' GraphQL source.
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, allowValues: false }),
       new AwsInstrumentation(),
       // Only adds trace_id/span_id to log lines; the lines still go to stdout, not to OTLP.

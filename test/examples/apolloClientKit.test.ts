@@ -120,6 +120,15 @@ describe('the Apollo Client kit against the gateway', () => {
     expect(await startCampaign(client, 'demo-appointment-reminders')).toMatchObject({ tone: 'error', canRetry: false });
   });
 
+  it('can send its own x-request-id, which the gateway logs the request under', async () => {
+    await client.mutate({
+      mutation: StartCampaignDocument,
+      variables: { id: 'demo-spring-renewals' },
+      context: { headers: { 'x-request-id': 'kit-attempt-1' } },
+    });
+    expect(h.logs).toContainEqual(expect.objectContaining({ event: 'campaign.start', requestId: 'kit-attempt-1' }));
+  });
+
   it('answers a payload type this build does not know without throwing', () => {
     const fromNewerGateway = { __typename: 'CampaignQuotaExceededError' } as unknown as StartCampaignResult;
     expect(feedbackFor(fromNewerGateway)).toMatchObject({ tone: 'error', message: 'Unexpected answer: CampaignQuotaExceededError' });
