@@ -26,9 +26,9 @@ export const operationSummaryPlugin: ApolloServerPlugin = {
       async willSendResponse({ operation, response }) {
         const scope = currentRequestScope();
         if (!scope) return;
-        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        const errors = (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? [];
         const codes = new Set<string>();
-        for (const error of errors ?? []) {
+        for (const error of errors) {
           const code = error.extensions?.code;
           if (typeof code === 'string') codes.add(code);
         }
@@ -36,6 +36,7 @@ export const operationSummaryPlugin: ApolloServerPlugin = {
           name: operation?.name?.value ?? null,
           type: operation?.operation ?? null,
           executed,
+          errorCount: errors.length,
           errorCodes: [...codes],
         };
       },
@@ -47,7 +48,7 @@ function outcomeOf(operation: OperationSummary | undefined, status: number, answ
   if (!answered) return 'aborted';
   if (status >= 500) return 'error';
   if (status >= 400) return 'rejected';
-  if (!operation?.errorCodes.length) return 'success';
+  if (!operation?.errorCount) return 'success';
   // Errors without execution, answered 200: e.g. an automatic persisted query not yet known.
   return operation.executed ? 'error' : 'rejected';
 }

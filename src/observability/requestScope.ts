@@ -18,7 +18,9 @@ export interface OperationSummary {
   type: string | null;
   /** Whether execution started (parse, validation and the operation checks passed). */
   executed: boolean;
-  /** Distinct `extensions.code` values of the response's top-level errors. */
+  /** How many top-level errors the response holds. */
+  errorCount: number;
+  /** Their distinct `extensions.code` values. */
   errorCodes: string[];
 }
 

@@ -24,10 +24,11 @@ export function samplesOf(samples: Sample[], name: string, labels: Record<string
   return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
 
-/** The value of the one sample matching exactly; undefined when there is none. */
+/** The value of the one sample with exactly these labels; undefined when there is none. */
 export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels);
   const found = samples.filter(
-    (s) => s.name === name && Object.keys(s.labels).length === Object.keys(labels).length && samplesOf([s], name, labels).length === 1,
+    (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
   );
   if (found.length > 1) throw new Error(`more than one sample of ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;
