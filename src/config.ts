@@ -4,6 +4,8 @@
  */
 export type Backend = 'aws' | 'emulator';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** `otlp`: spans exported over OTLP/HTTP; `off`: OpenTelemetry is not even loaded. */
+export type Tracing = 'off' | 'otlp';
 
 export type AuthConfig =
   | { mode: 'none' }
@@ -32,6 +34,11 @@ export interface Config {
   shutdownDelayMs: number;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
+  /**
+   * Opt-in by the standard OTEL_* variables. The OpenTelemetry SDK reads the rest of them itself
+   * (endpoint, headers, service name, sampler, batching), as the AWS SDK does AWS_*.
+   */
+  tracing: Tracing;
   upstream: {
     /** Per-attempt limit on one AWS HTTP request; past it the attempt fails (and may be retried). */
     requestTimeoutMs: number;
@@ -112,6 +119,24 @@ function url(env: Env, name: string, why: string): string {
   return value;
 }
 
+/**
+ * On when OTEL_TRACES_EXPORTER=otlp, or when an OTLP endpoint is set and OTEL_TRACES_EXPORTER
+ * is unset; off with OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none.
+ */
+function tracing(env: Env): Tracing {
+  if (read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return 'off';
+  const endpointSet = read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const exporter = oneOf(env, 'OTEL_TRACES_EXPORTER', ['otlp', 'none'] as const, endpointSet ? 'otlp' : 'none');
+  if (exporter === 'none') return 'off';
+  // The bundled exporter sends OTLP/HTTP with JSON bodies (the OpenTelemetry Collector takes both
+  // encodings on 4318); a gRPC receiver would never understand it, so say so at start.
+  const protocolVariable = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  if (read(env, protocolVariable) === 'grpc') {
+    throw new ConfigError(protocolVariable, 'grpc is not supported; use http/json or http/protobuf (OTLP/HTTP, port 4318)');
+  }
+  return 'otlp';
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const authMode = oneOf(env, 'AUTH_MODE', ['jwt', 'none'] as const, production ? undefined : 'none');
@@ -141,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    tracing: tracing(env),
     upstream: {
       requestTimeoutMs: integer(env, 'UPSTREAM_REQUEST_TIMEOUT_MS', 3000, 1, 120_000),
       connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 1000, 1, 60_000),

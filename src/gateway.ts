@@ -14,6 +14,8 @@ import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { AuthenticationError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
+import { observeGraphqlRequest } from './observability/graphqlRequestLog';
+import { runInRequestScope, type RequestScope } from './observability/requestScope';
 
 export interface GatewayDeps {
   config: Config;
@@ -70,14 +72,15 @@ export async function createGateway({ config, logger, metrics, client, authentic
     },
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? '' : url.slice(queryAt);
     switch (path) {
       case '/graphql':
-        return graphql(req, res, search, requestId);
+        observeGraphqlRequest(scope, res, metrics);
+        return graphql(req, res, search, scope.requestId);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
@@ -96,8 +99,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
-    route(req, res, requestId).catch((err: unknown) => {
-      logger.error({ err, requestId }, 'request failed');
+    const scope: RequestScope = { requestId, logger: logger.child({ requestId }) };
+    runInRequestScope(scope, () => route(req, res, scope)).catch((err: unknown) => {
+      scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.destroy();
     });

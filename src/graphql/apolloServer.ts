@@ -6,6 +6,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
+import { operationSummaryPlugin } from '../observability/graphqlRequestLog';
+import { requestScopedLogger } from '../observability/requestScope';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { buildSchema } from './schema';
@@ -40,7 +42,8 @@ export function createApolloServer({ production, logger, httpServer, config }: A
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
     schema: buildSchema({ startScope: config.startScope, authDirectives: config.schemaAuthDirectives }),
-    logger: logger.child({ component: 'apollo' }),
+    // Apollo's own lines about a request carry that request's id.
+    logger: requestScopedLogger(logger, { component: 'apollo' }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,
@@ -50,7 +53,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     persistedQueries: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    // main.ts owns SIGTERM/SIGINT: readiness first, then drain, then exit 0.
+    // server.ts owns SIGTERM/SIGINT: readiness first, then drain, then exit 0.
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
@@ -60,6 +63,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
       logUnexpectedErrors,
       ...limits.plugins,
       startFanOutLimit(config.maxStartsPerOperation),
+      operationSummaryPlugin,
     ],
   });
 }

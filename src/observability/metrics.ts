@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OperationNameLabels } from './operationNames';
 
 export interface Metrics {
   registry: Registry;
@@ -8,7 +9,18 @@ export interface Metrics {
   upstreamDuration: Histogram<'operation' | 'outcome'>;
   /** 1 while the AWS circuit breaker is open (calls fail at once), else 0. */
   upstreamCircuitOpen: Gauge;
+  /** Time of each GraphQL HTTP request, from arrival to the last byte of the answer. */
+  graphqlDuration: Histogram<'operation_name' | 'operation_type' | 'outcome'>;
+  /** GraphQL HTTP requests being served right now. */
+  graphqlInFlight: Gauge;
+  /** Bounds the `operation_name` label. */
+  operationNames: OperationNameLabels;
 }
+
+/** Most distinct operation names that get their own series; later names share `(other)`. */
+export const MAX_OPERATION_NAMES = 100;
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** One registry per gateway instance, so tests can run several side by side. */
 export function createMetrics(): Metrics {
@@ -26,7 +38,7 @@ export function createMetrics(): Metrics {
       name: 'campaign_gateway_upstream_duration_seconds',
       help: 'Duration of AWS Connect Campaigns calls, retries included, by operation and outcome.',
       labelNames: ['operation', 'outcome'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: DURATION_BUCKETS,
       registers: [registry],
     }),
     upstreamCircuitOpen: new Gauge({
@@ -34,5 +46,20 @@ export function createMetrics(): Metrics {
       help: '1 while the circuit breaker in front of AWS is open (AWS calls fail at once), else 0.',
       registers: [registry],
     }),
+    graphqlDuration: new Histogram({
+      name: 'campaign_gateway_graphql_request_duration_seconds',
+      help:
+        'Duration of GraphQL requests by operation name (validated names only, capped), operation type and ' +
+        'outcome (success, error, rejected, aborted).',
+      labelNames: ['operation_name', 'operation_type', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    graphqlInFlight: new Gauge({
+      name: 'campaign_gateway_graphql_requests_in_flight',
+      help: 'GraphQL requests received and not yet answered.',
+      registers: [registry],
+    }),
+    operationNames: new OperationNameLabels(MAX_OPERATION_NAMES),
   };
 }

@@ -31,6 +31,8 @@ export interface Harness {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphqlResponse<TData>>;
+  /** GET /metrics, as Prometheus scrapes it. */
+  scrapeMetrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,11 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as GraphqlResponse<TData>['body'] };
+    },
+    async scrapeMetrics() {
+      const res = await fetch(url.replace(/\/graphql$/, '/metrics'));
+      if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+      return res.text();
     },
     async close() {
       await gateway.stop();

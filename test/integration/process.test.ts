@@ -1,45 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
-// The compiled server, as `npm start` runs it (`npm test` builds first).
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
-
-interface Started {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  gatewayUrl: string;
-  emulatorUrl: string;
-  exit: Promise<number | null>;
-}
-
-function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    let emulatorUrl = '';
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      lines.push(entry);
-      if (typeof entry.emulatorUrl === 'string') emulatorUrl = entry.emulatorUrl;
-      if (typeof entry.url === 'string') resolve({ child, lines, gatewayUrl: entry.url, emulatorUrl, exit });
-    });
-    void exit.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
-  });
-}
-
-const describeBuilt = existsSync(MAIN) ? describe : describe.skip;
+import { spawn } from 'node:child_process';
+import { describeBuilt, MAIN, startServerProcess } from '../helpers/serverProcess';
 
 describeBuilt('the compiled server process (npm start)', () => {
   it('starts on the embedded emulator with no configuration, and a SIGTERM during a slow start still answers it, then exits 0', async () => {
-    const p = await startProcess({});
+    const p = await startServerProcess({});
     expect(p.lines.some((l) => l.backend === 'emulator')).toBe(true);
     // Make the emulator slow, through its control API, so the start is in flight at SIGTERM.
     await fetch(`${p.emulatorUrl}/__emulator/faults`, {

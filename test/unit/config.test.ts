@@ -62,3 +62,32 @@ describe('loadConfig', () => {
     expect((err as ConfigError).message).toContain(variable);
   });
 });
+
+describe('loadConfig: tracing, opt-in by the standard OTEL_* variables', () => {
+  const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+
+  it.each<[string, Record<string, string>, 'off' | 'otlp']>([
+    ['nothing set', {}, 'off'],
+    ['an OTLP endpoint', ENDPOINT, 'otlp'],
+    ['a traces-only OTLP endpoint', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }, 'otlp'],
+    ['OTEL_TRACES_EXPORTER=otlp (the SDK default endpoint)', { OTEL_TRACES_EXPORTER: 'otlp' }, 'otlp'],
+    ['an endpoint but OTEL_TRACES_EXPORTER=none', { ...ENDPOINT, OTEL_TRACES_EXPORTER: 'none' }, 'off'],
+    ['an endpoint but OTEL_SDK_DISABLED=true', { ...ENDPOINT, OTEL_SDK_DISABLED: 'true' }, 'off'],
+    ['OTLP over HTTP with protobuf asked for', { ...ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, 'otlp'],
+    [
+      'a traces protocol overriding a general grpc one',
+      { ...ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
+      'otlp',
+    ],
+  ])('with %s is %s', (_what, env, expected) => {
+    expect(loadConfig(env).tracing).toBe(expected);
+  });
+
+  it.each([
+    ['OTEL_TRACES_EXPORTER', { OTEL_TRACES_EXPORTER: 'zipkin' }],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', { ...ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', { ...ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }],
+  ])('refuses what it cannot export, naming %s', (variable, env) => {
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ variable }));
+  });
+});
