@@ -1,13 +1,12 @@
 import {
-  ConnectCampaignsV2Client,
   ConnectCampaignsV2ServiceException,
   GetCampaignStateCommand,
   ListCampaignsCommand,
   StartCampaignCommand,
   ThrottlingException,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { createEmulator, type Emulator } from '../../src/emulator';
-import { caught, raw, sdkClient } from './helpers';
+import { createEmulator } from '../../src/emulator';
+import { caught, raw, sdkClient, useEmulatorWithClient } from './helpers';
 
 /**
  * In plain Node the SDK rejects with the socket error itself (code ECONNRESET, renamed
@@ -21,24 +20,9 @@ function isConnectionReset(error: unknown): boolean {
 }
 
 describe('emulator fault injection', () => {
-  let emulator: Emulator;
-  let client: ConnectCampaignsV2Client;
+  const fx = useEmulatorWithClient();
 
-  beforeAll(async () => {
-    emulator = createEmulator();
-    client = sdkClient(await emulator.start(), 1);
-  });
-  afterAll(async () => {
-    client.destroy();
-    await emulator.stop();
-  });
-  beforeEach(() => {
-    emulator.store.reset();
-    emulator.faults.clear();
-    emulator.resetCalls();
-  });
-
-  const getState = () => client.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
+  const getState = () => fx.client.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
 
   async function elapsed(fn: () => Promise<unknown>): Promise<number> {
     const started = performance.now();
@@ -48,82 +32,82 @@ describe('emulator fault injection', () => {
 
   it('delay adds latency to the named operation only, for `times` calls', async () => {
     await getState(); // warm the connection so timings measure the delay, not the handshake
-    emulator.faults.delay('GetCampaignState', 150, 1);
+    fx.emulator.faults.delay('GetCampaignState', 150, 1);
     expect(await elapsed(getState)).toBeGreaterThanOrEqual(140);
     expect(await elapsed(getState)).toBeLessThan(100);
-    emulator.faults.delay('GetCampaignState', 150);
-    expect(await elapsed(() => client.send(new ListCampaignsCommand({ maxResults: 1 })))).toBeLessThan(100);
+    fx.emulator.faults.delay('GetCampaignState', 150);
+    expect(await elapsed(() => fx.client.send(new ListCampaignsCommand({ maxResults: 1 })))).toBeLessThan(100);
   });
 
   it('a wildcard delay applies to every operation until cleared', async () => {
-    emulator.faults.delay('*', 120);
+    fx.emulator.faults.delay('*', 120);
     expect(await elapsed(getState)).toBeGreaterThanOrEqual(110);
-    expect(await elapsed(() => client.send(new ListCampaignsCommand({ maxResults: 1 })))).toBeGreaterThanOrEqual(110);
-    emulator.faults.clear();
+    expect(await elapsed(() => fx.client.send(new ListCampaignsCommand({ maxResults: 1 })))).toBeGreaterThanOrEqual(110);
+    fx.emulator.faults.clear();
     expect(await elapsed(getState)).toBeLessThan(100);
   });
 
   it('delayed calls are recorded on arrival and can still fail', async () => {
-    emulator.faults.delay('StartCampaign', 50, 1);
-    emulator.faults.failNext('StartCampaign', 1, { name: 'ThrottlingException' });
-    const pending = client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+    fx.emulator.faults.delay('StartCampaign', 50, 1);
+    fx.emulator.faults.failNext('StartCampaign', 1, { name: 'ThrottlingException' });
+    const pending = fx.client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(emulator.callCount('StartCampaign')).toBe(1);
+    expect(fx.emulator.callCount('StartCampaign')).toBe(1);
     await expect(pending).rejects.toBeInstanceOf(ThrottlingException);
   });
 
   it('dropNext resets the connection and the SDK throws a connection error', async () => {
-    emulator.faults.dropNext('GetCampaignState', 1);
+    fx.emulator.faults.dropNext('GetCampaignState', 1);
     const error = await caught(getState);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(ConnectCampaignsV2ServiceException);
     expect(isConnectionReset(error)).toBe(true);
     expect((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBeUndefined();
-    expect(emulator.callCount('GetCampaignState')).toBe(1);
+    expect(fx.emulator.callCount('GetCampaignState')).toBe(1);
     // The client recovers on a fresh connection.
     await expect(getState()).resolves.toMatchObject({ state: 'Initialized' });
   });
 
   it('a dropped connection is retried by the SDK default policy', async () => {
-    const defaultClient = sdkClient(emulator.url);
+    const defaultClient = sdkClient(fx.emulator.url);
     try {
-      emulator.faults.dropNext('GetCampaignState', 1);
+      fx.emulator.faults.dropNext('GetCampaignState', 1);
       const out = await defaultClient.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
       expect(out.state).toBe('Initialized');
       expect(out.$metadata.attempts).toBe(2);
-      expect(emulator.callCount('GetCampaignState')).toBe(2);
+      expect(fx.emulator.callCount('GetCampaignState')).toBe(2);
     } finally {
       defaultClient.destroy();
     }
   });
 
   it('a throttled call is retried by the SDK default policy: exactly 3 attempts', async () => {
-    const defaultClient = sdkClient(emulator.url);
+    const defaultClient = sdkClient(fx.emulator.url);
     try {
-      emulator.faults.failNext('StartCampaign', 5, { name: 'ThrottlingException', message: 'slow down' });
+      fx.emulator.faults.failNext('StartCampaign', 5, { name: 'ThrottlingException', message: 'slow down' });
       const error = await caught(() => defaultClient.send(new StartCampaignCommand({ id: 'demo-spring-renewals' })));
       expect(error).toBeInstanceOf(ThrottlingException);
       expect((error as ThrottlingException).$metadata.attempts).toBe(3);
-      expect(emulator.callCount('StartCampaign')).toBe(3);
-      expect(emulator.calls.map((c) => c.operation)).toEqual(['StartCampaign', 'StartCampaign', 'StartCampaign']);
+      expect(fx.emulator.callCount('StartCampaign')).toBe(3);
+      expect(fx.emulator.calls.map((c) => c.operation)).toEqual(['StartCampaign', 'StartCampaign', 'StartCampaign']);
     } finally {
       defaultClient.destroy();
     }
   });
 
   it('rejects bad fault arguments', () => {
-    expect(() => emulator.faults.failNext('NoSuchOperation' as 'StartCampaign', 1, { name: 'ThrottlingException' })).toThrow(
+    expect(() => fx.emulator.faults.failNext('NoSuchOperation' as 'StartCampaign', 1, { name: 'ThrottlingException' })).toThrow(
       TypeError,
     );
-    expect(() => emulator.faults.failNext('StartCampaign', -1, { name: 'ThrottlingException' })).toThrow(TypeError);
-    expect(() => emulator.faults.failNext('StartCampaign', 1, { name: 'bad name\r\n' })).toThrow(TypeError);
-    expect(() => emulator.faults.delay('*', -5)).toThrow(TypeError);
+    expect(() => fx.emulator.faults.failNext('StartCampaign', -1, { name: 'ThrottlingException' })).toThrow(TypeError);
+    expect(() => fx.emulator.faults.failNext('StartCampaign', 1, { name: 'bad name\r\n' })).toThrow(TypeError);
+    expect(() => fx.emulator.faults.delay('*', -5)).toThrow(TypeError);
   });
 
   describe('control HTTP API', () => {
     it('arms faults, reports calls and resets', async () => {
       const armed = await raw(
-        emulator.url,
+        fx.emulator.url,
         'POST',
         '/__emulator/faults',
         JSON.stringify({ action: 'failNext', operation: 'GetCampaignState', times: 1, error: { name: 'AccessDeniedException', message: 'nope' } }),
@@ -133,46 +117,46 @@ describe('emulator fault injection', () => {
       expect((error as ConnectCampaignsV2ServiceException).name).toBe('AccessDeniedException');
       expect((error as ConnectCampaignsV2ServiceException).message).toBe('nope');
 
-      await client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
-      const calls = await raw(emulator.url, 'GET', '/__emulator/calls');
+      await fx.client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+      const calls = await raw(fx.emulator.url, 'GET', '/__emulator/calls');
       expect(calls.status).toBe(200);
       const report = JSON.parse(calls.body) as { calls: { operation: string; campaignIds: string[] }[]; counts: Record<string, number> };
       expect(report.calls.map((c) => c.operation)).toEqual(['GetCampaignState', 'StartCampaign']);
       expect(report.counts).toMatchObject({ GetCampaignState: 1, StartCampaign: 1, ListCampaigns: 0 });
 
-      const reset = await raw(emulator.url, 'POST', '/__emulator/reset');
+      const reset = await raw(fx.emulator.url, 'POST', '/__emulator/reset');
       expect(reset.status).toBe(200);
-      expect(emulator.calls).toHaveLength(0);
-      expect(emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
+      expect(fx.emulator.calls).toHaveLength(0);
+      expect(fx.emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
     });
 
     it('arms delay and dropNext, and clears', async () => {
-      await raw(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'delay', operation: '*', ms: 120 }));
+      await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'delay', operation: '*', ms: 120 }));
       expect(await elapsed(getState)).toBeGreaterThanOrEqual(110);
-      await raw(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'clear' }));
-      await raw(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'dropNext', operation: 'GetCampaignState', times: 1 }));
+      await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'clear' }));
+      await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'dropNext', operation: 'GetCampaignState', times: 1 }));
       expect(isConnectionReset(await caught(getState))).toBe(true);
       expect(await elapsed(getState)).toBeLessThan(100);
     });
 
     it('seeds campaigns and answers health', async () => {
-      const put = await raw(emulator.url, 'POST', '/__emulator/campaigns', JSON.stringify({ id: 'from-control', state: 'Paused' }));
+      const put = await raw(fx.emulator.url, 'POST', '/__emulator/campaigns', JSON.stringify({ id: 'from-control', state: 'Paused' }));
       expect(put.status).toBe(200);
-      await expect(client.send(new GetCampaignStateCommand({ id: 'from-control' }))).resolves.toMatchObject({ state: 'Paused' });
-      const list = JSON.parse((await raw(emulator.url, 'GET', '/__emulator/campaigns')).body) as { campaigns: { id: string }[] };
+      await expect(fx.client.send(new GetCampaignStateCommand({ id: 'from-control' }))).resolves.toMatchObject({ state: 'Paused' });
+      const list = JSON.parse((await raw(fx.emulator.url, 'GET', '/__emulator/campaigns')).body) as { campaigns: { id: string }[] };
       expect(list.campaigns.some((c) => c.id === 'from-control')).toBe(true);
-      expect((await raw(emulator.url, 'GET', '/__emulator/health')).status).toBe(200);
+      expect((await raw(fx.emulator.url, 'GET', '/__emulator/health')).status).toBe(200);
     });
 
     it('refuses bad requests and does not record control calls', async () => {
-      const badAction = await raw(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'explode' }));
+      const badAction = await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'explode' }));
       expect(badAction.status).toBe(400);
-      const badOp = await raw(emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'dropNext', operation: 'Nope', times: 1 }));
+      const badOp = await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'dropNext', operation: 'Nope', times: 1 }));
       expect(badOp.status).toBe(400);
       expect(JSON.parse(badOp.body)).toEqual({ error: expect.stringContaining('Nope') });
-      expect((await raw(emulator.url, 'POST', '/__emulator/faults', '{')).status).toBe(400);
-      expect((await raw(emulator.url, 'GET', '/__emulator/nothing')).status).toBe(404);
-      expect(emulator.callCount()).toBe(0);
+      expect((await raw(fx.emulator.url, 'POST', '/__emulator/faults', '{')).status).toBe(400);
+      expect((await raw(fx.emulator.url, 'GET', '/__emulator/nothing')).status).toBe(404);
+      expect(fx.emulator.callCount()).toBe(0);
     });
   });
 });

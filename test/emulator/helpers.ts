@@ -1,5 +1,6 @@
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { request } from 'node:http';
+import { createEmulator, type Emulator } from '../../src/emulator';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -48,4 +49,36 @@ export async function caught(fn: () => Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * A seeded emulator and a real SDK client on it (single attempt) for a describe block: started
+ * before its tests, stopped after them, and reset (store, faults, call log) before each test.
+ */
+export function useEmulatorWithClient(): { readonly emulator: Emulator; readonly client: ConnectCampaignsV2Client } {
+  let emulator: Emulator | undefined;
+  let client: ConnectCampaignsV2Client | undefined;
+  beforeAll(async () => {
+    emulator = createEmulator();
+    client = sdkClient(await emulator.start(), 1);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await emulator?.stop();
+  });
+  beforeEach(() => {
+    emulator?.store.reset();
+    emulator?.faults.clear();
+    emulator?.resetCalls();
+  });
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('the emulator starts in beforeAll');
+      return emulator;
+    },
+    get client() {
+      if (!client) throw new Error('the client is made in beforeAll');
+      return client;
+    },
+  };
 }

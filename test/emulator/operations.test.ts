@@ -1,5 +1,4 @@
 import {
-  ConnectCampaignsV2Client,
   DescribeCampaignCommand,
   GetCampaignStateBatchCommand,
   GetCampaignStateCommand,
@@ -14,40 +13,25 @@ import {
   ValidationException,
   type CampaignSummary,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { createEmulator, DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID, type Emulator } from '../../src/emulator';
-import { caught, raw, sdkClient } from './helpers';
+import { createEmulator, DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID } from '../../src/emulator';
+import { caught, raw, sdkClient, useEmulatorWithClient } from './helpers';
 
 describe('emulator operations through the real SDK', () => {
-  let emulator: Emulator;
-  let client: ConnectCampaignsV2Client;
-
-  beforeAll(async () => {
-    emulator = createEmulator();
-    client = sdkClient(await emulator.start(), 1);
-  });
-  afterAll(async () => {
-    client.destroy();
-    await emulator.stop();
-  });
-  beforeEach(() => {
-    emulator.store.reset();
-    emulator.faults.clear();
-    emulator.resetCalls();
-  });
+  const fx = useEmulatorWithClient();
 
   describe('state machine', () => {
     it('walks start -> pause -> resume -> stop', async () => {
       const id = 'demo-spring-renewals';
-      const state = async () => (await client.send(new GetCampaignStateCommand({ id }))).state;
+      const state = async () => (await fx.client.send(new GetCampaignStateCommand({ id }))).state;
       expect(await state()).toBe('Initialized');
-      const started = await client.send(new StartCampaignCommand({ id }));
+      const started = await fx.client.send(new StartCampaignCommand({ id }));
       expect(started.$metadata.httpStatusCode).toBe(200);
       expect(await state()).toBe('Running');
-      await client.send(new PauseCampaignCommand({ id }));
+      await fx.client.send(new PauseCampaignCommand({ id }));
       expect(await state()).toBe('Paused');
-      await client.send(new ResumeCampaignCommand({ id }));
+      await fx.client.send(new ResumeCampaignCommand({ id }));
       expect(await state()).toBe('Running');
-      await client.send(new StopCampaignCommand({ id }));
+      await fx.client.send(new StopCampaignCommand({ id }));
       expect(await state()).toBe('Stopped');
     });
 
@@ -58,19 +42,19 @@ describe('emulator operations through the real SDK', () => {
       { op: 'StopCampaign', command: () => new StopCampaignCommand({ id: 'demo-stopped-promo' }), state: 'Stopped' },
       { op: 'StartCampaign', command: () => new StartCampaignCommand({ id: 'demo-completed-onboarding' }), state: 'Completed' },
     ] as const)('$op refuses a campaign in state $state', async ({ command, state }) => {
-      const error = await caught(() => client.send(command()));
+      const error = await caught(() => fx.client.send(command()));
       expect(error).toBeInstanceOf(InvalidCampaignStateException);
       expect((error as InvalidCampaignStateException).state).toBe(state);
     });
 
     it('stops an Initialized campaign', async () => {
-      await client.send(new StopCampaignCommand({ id: 'demo-appointment-reminders' }));
-      expect(emulator.store.get('demo-appointment-reminders')?.state).toBe('Stopped');
+      await fx.client.send(new StopCampaignCommand({ id: 'demo-appointment-reminders' }));
+      expect(fx.emulator.store.get('demo-appointment-reminders')?.state).toBe('Stopped');
     });
 
     it('state changes made through the store are visible over the wire', async () => {
-      emulator.store.put({ id: 'demo-spring-renewals', state: 'Failed' });
-      const out = await client.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
+      fx.emulator.store.put({ id: 'demo-spring-renewals', state: 'Failed' });
+      const out = await fx.client.send(new GetCampaignStateCommand({ id: 'demo-spring-renewals' }));
       expect(out.state).toBe('Failed');
     });
   });
@@ -78,19 +62,19 @@ describe('emulator operations through the real SDK', () => {
   describe('percent-encoded ids', () => {
     it('decodes labels such as arn:aws:x/y', async () => {
       const id = 'arn:aws:x/y';
-      emulator.store.put({ id, name: 'ARN-shaped id' });
-      await client.send(new StartCampaignCommand({ id }));
-      expect((await client.send(new GetCampaignStateCommand({ id }))).state).toBe('Running');
-      const described = await client.send(new DescribeCampaignCommand({ id }));
+      fx.emulator.store.put({ id, name: 'ARN-shaped id' });
+      await fx.client.send(new StartCampaignCommand({ id }));
+      expect((await fx.client.send(new GetCampaignStateCommand({ id }))).state).toBe('Running');
+      const described = await fx.client.send(new DescribeCampaignCommand({ id }));
       expect(described.campaign?.id).toBe(id);
       expect(described.campaign?.name).toBe('ARN-shaped id');
-      expect(emulator.calls.map((c) => c.campaignIds)).toEqual([[id], [id], [id]]);
+      expect(fx.emulator.calls.map((c) => c.campaignIds)).toEqual([[id], [id], [id]]);
     });
   });
 
   describe('GetCampaignStateBatch', () => {
     it('mixes successes and failures, preserving order', async () => {
-      const out = await client.send(
+      const out = await fx.client.send(
         new GetCampaignStateBatchCommand({
           campaignIds: ['demo-running-survey', 'missing-1', 'demo-paused-winback', 'missing-2', 'demo-spring-renewals'],
         }),
@@ -104,7 +88,7 @@ describe('emulator operations through the real SDK', () => {
         { campaignId: 'missing-1', failureCode: 'ResourceNotFound' },
         { campaignId: 'missing-2', failureCode: 'ResourceNotFound' },
       ]);
-      expect(emulator.calls[0]).toMatchObject({
+      expect(fx.emulator.calls[0]).toMatchObject({
         operation: 'GetCampaignStateBatch',
         campaignIds: ['demo-running-survey', 'missing-1', 'demo-paused-winback', 'missing-2', 'demo-spring-renewals'],
       });
@@ -112,25 +96,25 @@ describe('emulator operations through the real SDK', () => {
 
     it('accepts 25 ids and refuses 26 or none', async () => {
       const ids = (n: number) => Array.from({ length: n }, (_, i) => `demo-bulk-${String(i + 1).padStart(3, '0')}`);
-      const ok = await client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(25) }));
+      const ok = await fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(25) }));
       expect(ok.successfulRequests).toHaveLength(25);
-      expect(await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(26) })))).toBeInstanceOf(
+      expect(await caught(() => fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(26) })))).toBeInstanceOf(
         ValidationException,
       );
-      expect(await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: [] })))).toBeInstanceOf(
+      expect(await caught(() => fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: [] })))).toBeInstanceOf(
         ValidationException,
       );
     });
 
     it('refuses an id that breaks the pattern', async () => {
-      const error = await caught(() => client.send(new GetCampaignStateBatchCommand({ campaignIds: ['ok-id', 'bad id!'] })));
+      const error = await caught(() => fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ['ok-id', 'bad id!'] })));
       expect(error).toBeInstanceOf(ValidationException);
     });
   });
 
   describe('DescribeCampaign', () => {
     it('returns the seeded fields in SDK types', async () => {
-      const { campaign } = await client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' }));
+      const { campaign } = await fx.client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' }));
       expect(campaign).toMatchObject({
         id: 'demo-spring-renewals',
         arn: 'arn:aws:connect-campaigns:us-east-1:123456789012:campaign/demo-spring-renewals',
@@ -149,8 +133,8 @@ describe('emulator operations through the real SDK', () => {
     });
 
     it('gives ResourceNotFoundException after a store delete', async () => {
-      expect(emulator.store.delete('demo-spring-renewals')).toBe(true);
-      const error = await caught(() => client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' })));
+      expect(fx.emulator.store.delete('demo-spring-renewals')).toBe(true);
+      const error = await caught(() => fx.client.send(new DescribeCampaignCommand({ id: 'demo-spring-renewals' })));
       expect(error).toBeInstanceOf(ResourceNotFoundException);
     });
   });
@@ -160,7 +144,7 @@ describe('emulator operations through the real SDK', () => {
       const items: CampaignSummary[] = [];
       let pages = 0;
       const filters = instanceId ? { instanceIdFilter: { value: instanceId, operator: 'Eq' as const } } : undefined;
-      for await (const page of paginateListCampaigns({ client, ...(pageSize ? { pageSize } : {}) }, { filters })) {
+      for await (const page of paginateListCampaigns({ client: fx.client, ...(pageSize ? { pageSize } : {}) }, { filters })) {
         pages++;
         items.push(...(page.campaignSummaryList ?? []));
       }
@@ -168,21 +152,21 @@ describe('emulator operations through the real SDK', () => {
     }
 
     it('pages through every campaign exactly once', async () => {
-      const total = emulator.store.size;
+      const total = fx.emulator.store.size;
       expect(total).toBeGreaterThan(50);
       const { items, pages } = await listAll(7);
       expect(pages).toBe(Math.ceil(total / 7));
       const ids = items.map((c) => c.id);
       expect(new Set(ids).size).toBe(total);
-      expect(ids).toEqual(emulator.store.list().map((c) => c.id));
+      expect(ids).toEqual(fx.emulator.store.list().map((c) => c.id));
     });
 
     it('defaults to pages of 50', async () => {
-      const first = await client.send(new ListCampaignsCommand({}));
+      const first = await fx.client.send(new ListCampaignsCommand({}));
       expect(first.campaignSummaryList).toHaveLength(50);
       expect(typeof first.nextToken).toBe('string');
-      const second = await client.send(new ListCampaignsCommand({ nextToken: first.nextToken }));
-      expect(second.campaignSummaryList).toHaveLength(emulator.store.size - 50);
+      const second = await fx.client.send(new ListCampaignsCommand({ nextToken: first.nextToken }));
+      expect(second.campaignSummaryList).toHaveLength(fx.emulator.store.size - 50);
       expect(second.nextToken).toBeUndefined();
     });
 
@@ -193,8 +177,8 @@ describe('emulator operations through the real SDK', () => {
       expect(second.items.every((c) => c.connectInstanceId === DEMO_SECOND_INSTANCE_ID)).toBe(true);
       expect(first.items.length).toBeGreaterThan(0);
       expect(second.items.length).toBeGreaterThan(10);
-      expect(first.items.length + second.items.length).toBe(emulator.store.size);
-      const none = await client.send(
+      expect(first.items.length + second.items.length).toBe(fx.emulator.store.size);
+      const none = await fx.client.send(
         new ListCampaignsCommand({ filters: { instanceIdFilter: { value: 'other-instance', operator: 'Eq' } } }),
       );
       expect(none.campaignSummaryList).toEqual([]);
@@ -202,7 +186,7 @@ describe('emulator operations through the real SDK', () => {
     });
 
     it('returns CampaignSummary fields', async () => {
-      const out = await client.send(new ListCampaignsCommand({ maxResults: 1 }));
+      const out = await fx.client.send(new ListCampaignsCommand({ maxResults: 1 }));
       const summary = out.campaignSummaryList?.[0];
       expect(summary).toMatchObject({
         id: 'demo-appointment-reminders',
@@ -215,14 +199,14 @@ describe('emulator operations through the real SDK', () => {
     });
 
     it('keeps paging correct when campaigns are added between pages', async () => {
-      const first = await client.send(new ListCampaignsCommand({ maxResults: 5 }));
+      const first = await fx.client.send(new ListCampaignsCommand({ maxResults: 5 }));
       const firstIds = (first.campaignSummaryList ?? []).map((c) => c.id ?? '');
-      emulator.store.put({ id: 'aaa-added-before-cursor' });
-      emulator.store.put({ id: 'zzz-added-after-cursor' });
+      fx.emulator.store.put({ id: 'aaa-added-before-cursor' });
+      fx.emulator.store.put({ id: 'zzz-added-after-cursor' });
       const rest: string[] = [];
       let token = first.nextToken;
       while (token) {
-        const page = await client.send(new ListCampaignsCommand({ maxResults: 50, nextToken: token }));
+        const page = await fx.client.send(new ListCampaignsCommand({ maxResults: 50, nextToken: token }));
         rest.push(...(page.campaignSummaryList ?? []).map((c) => c.id ?? ''));
         token = page.nextToken;
       }
@@ -233,13 +217,13 @@ describe('emulator operations through the real SDK', () => {
 
     it('validates maxResults, nextToken and the filter operator', async () => {
       for (const maxResults of [0, 51]) {
-        expect(await caught(() => client.send(new ListCampaignsCommand({ maxResults })))).toBeInstanceOf(ValidationException);
+        expect(await caught(() => fx.client.send(new ListCampaignsCommand({ maxResults })))).toBeInstanceOf(ValidationException);
       }
-      expect(await caught(() => client.send(new ListCampaignsCommand({ nextToken: 'garbage' })))).toBeInstanceOf(
+      expect(await caught(() => fx.client.send(new ListCampaignsCommand({ nextToken: 'garbage' })))).toBeInstanceOf(
         ValidationException,
       );
       const res = await raw(
-        emulator.url,
+        fx.emulator.url,
         'POST',
         '/v2/campaigns-summary',
         JSON.stringify({ filters: { instanceIdFilter: { value: DEMO_INSTANCE_ID, operator: 'Ne' } } }),
@@ -250,48 +234,48 @@ describe('emulator operations through the real SDK', () => {
 
   describe('store and call log', () => {
     it('records calls in order with their campaign ids', async () => {
-      await client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
-      await caught(() => client.send(new StartCampaignCommand({ id: 'missing' })));
-      await client.send(new ListCampaignsCommand({}));
-      expect(emulator.calls.map((c) => [c.operation, c.campaignIds])).toEqual([
+      await fx.client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+      await caught(() => fx.client.send(new StartCampaignCommand({ id: 'missing' })));
+      await fx.client.send(new ListCampaignsCommand({}));
+      expect(fx.emulator.calls.map((c) => [c.operation, c.campaignIds])).toEqual([
         ['StartCampaign', ['demo-spring-renewals']],
         ['StartCampaign', ['missing']],
         ['ListCampaigns', []],
       ]);
-      expect(emulator.callCount('StartCampaign')).toBe(2);
-      expect(emulator.callCount()).toBe(3);
-      expect(emulator.calls[0]?.at).toBeLessThanOrEqual(Date.now());
-      emulator.resetCalls();
-      expect(emulator.calls).toHaveLength(0);
-      expect(emulator.callCount()).toBe(0);
+      expect(fx.emulator.callCount('StartCampaign')).toBe(2);
+      expect(fx.emulator.callCount()).toBe(3);
+      expect(fx.emulator.calls[0]?.at).toBeLessThanOrEqual(Date.now());
+      fx.emulator.resetCalls();
+      expect(fx.emulator.calls).toHaveLength(0);
+      expect(fx.emulator.callCount()).toBe(0);
     });
 
     it('fills defaults for new campaigns and copies on read', async () => {
-      const created = emulator.store.put({ id: 'new-campaign' });
+      const created = fx.emulator.store.put({ id: 'new-campaign' });
       expect(created).toMatchObject({
         id: 'new-campaign',
         arn: 'arn:aws:connect-campaigns:us-east-1:123456789012:campaign/new-campaign',
         state: 'Initialized',
       });
-      const copy = emulator.store.get('new-campaign');
+      const copy = fx.emulator.store.get('new-campaign');
       if (!copy) throw new Error('missing');
       copy.state = 'Running';
-      expect(emulator.store.get('new-campaign')?.state).toBe('Initialized');
-      expect(() => emulator.store.put({ id: 'bad id' })).toThrow(TypeError);
+      expect(fx.emulator.store.get('new-campaign')?.state).toBe('Initialized');
+      expect(() => fx.emulator.store.put({ id: 'bad id' })).toThrow(TypeError);
     });
 
     it('reset restores the seed', async () => {
-      const size = emulator.store.size;
-      await client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
-      emulator.store.delete('demo-running-survey');
-      emulator.store.reset();
-      expect(emulator.store.size).toBe(size);
-      expect(emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
-      expect(emulator.store.get('demo-running-survey')?.state).toBe('Running');
+      const size = fx.emulator.store.size;
+      await fx.client.send(new StartCampaignCommand({ id: 'demo-spring-renewals' }));
+      fx.emulator.store.delete('demo-running-survey');
+      fx.emulator.store.reset();
+      expect(fx.emulator.store.size).toBe(size);
+      expect(fx.emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
+      expect(fx.emulator.store.get('demo-running-survey')?.state).toBe('Running');
     });
 
     it('seeds startable, running and paused demo campaigns', () => {
-      const byId = new Map(emulator.store.list().map((c) => [c.id, c]));
+      const byId = new Map(fx.emulator.store.list().map((c) => [c.id, c]));
       for (const id of ['demo-spring-renewals', 'demo-appointment-reminders', 'demo-payment-followup']) {
         expect(byId.get(id)?.state).toBe('Initialized');
       }
