@@ -27,6 +27,29 @@ const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
 const USER_AGENT = `aws-sdk-js/${sdkVersion} lang/js md/nodejs#${process.versions.node} api/connectcampaignsv2#${sdkVersion} app/campaign-gateway`;
 const X_AMZ_USER_AGENT = `aws-sdk-js/${sdkVersion}`;
 
+/**
+ * Without an explicit signer the SDK builds a new SigV4 signer, copying the whole client config,
+ * for every request. The signer depends only on the signing scope (region and service name, from
+ * the endpoint's auth scheme) and reads credentials through the client's provider on every
+ * signature, so one per scope signs exactly as before (credential refresh included).
+ */
+function reuseSigners(client: ConnectCampaignsV2Client): void {
+  type Signer = ConnectCampaignsV2Client['config']['signer'];
+  const build: Signer = client.config.signer;
+  const byScope = new Map<string, ReturnType<Signer>>();
+  client.config.signer = (authScheme) => {
+    const scope = `${authScheme?.name}|${authScheme?.signingRegion}|${authScheme?.signingName}`;
+    let signer = byScope.get(scope);
+    if (!signer) {
+      signer = build(authScheme);
+      byScope.set(scope, signer);
+      // A failed build (e.g. no region yet) is retried on the next request, as without reuse.
+      signer.catch(() => byScope.delete(scope));
+    }
+    return signer;
+  };
+}
+
 /** The one SDK client of a gateway process. This is the only module that constructs one. */
 export function createCampaignsClient(options: CampaignsClientOptions): ConnectCampaignsV2Client {
   const client = new ConnectCampaignsV2Client({
@@ -65,6 +88,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
     },
     { step: 'build', name: 'campaignGatewayUserAgent', priority: 'low' },
   );
+  reuseSigners(client);
   const histogram = options.metrics?.upstreamDuration;
   if (histogram) {
     // Outermost step, so one observation covers an operation with all its retries.
