@@ -19,6 +19,8 @@ export interface FloorResult {
   elapsedS: number;
   ok: number;
   failed: number;
+  /** Error names of the failed calls, with counts. */
+  failures: Record<string, number>;
   sent: number;
   requestsPerS: number;
   latency: LatencySummary;
@@ -31,6 +33,7 @@ async function run({ connections, durationS, prefix }: FloorRun): Promise<FloorR
   let sent = 0;
   let ok = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
   const started = performance.now();
   const until = started + durationS * 1000;
   async function loop(): Promise<void> {
@@ -41,14 +44,16 @@ async function run({ connections, durationS, prefix }: FloorRun): Promise<FloorR
         await client.send(new StartCampaignCommand({ id }));
         latencies.record(performance.now() - t0);
         ok++;
-      } catch {
+      } catch (err) {
         failed++;
+        const name = (err as { name?: string }).name ?? 'unknown';
+        failures[name] = (failures[name] ?? 0) + 1;
       }
     }
   }
   await Promise.all(Array.from({ length: connections }, loop));
   const elapsedS = (performance.now() - started) / 1000;
-  return { type: 'result', elapsedS, ok, failed, sent, requestsPerS: ok / elapsedS, latency: latencies.summary() };
+  return { type: 'result', elapsedS, ok, failed, failures, sent, requestsPerS: ok / elapsedS, latency: latencies.summary() };
 }
 
 process.on('message', (message: FloorRun) => {

@@ -129,7 +129,7 @@ export async function startServer(
 
 export interface EmulatorProcess extends Child {
   url: string;
-  /** Resolves once the emulator has received no call for 50 ms: requests a load run left in flight have landed. */
+  /** Resolves once the emulator has received no call for 100 ms: requests a load run left in flight have landed. */
   settle(): Promise<void>;
   /** Creates the pool or puts its campaigns back in a state; answers what states they were in. */
   pool(prefix: string, count: number, state: EmulatorCommand['state']): Promise<PoolReply['previous']>;
@@ -148,10 +148,12 @@ export async function startEmulator(): Promise<EmulatorProcess> {
     url,
     async settle() {
       let last = await total();
-      for (;;) {
+      let quiet = 0;
+      // Two quiet checks in a row: a target starved of CPU may sit on a request for a while.
+      while (quiet < 2) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         const now = await total();
-        if (now === last) return;
+        quiet = now === last ? quiet + 1 : 0;
         last = now;
       }
     },

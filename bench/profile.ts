@@ -43,14 +43,15 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 const PACKAGE_CATEGORY: Array<[RegExp, Category]> = [
-  [/^@apollo\//, 'Apollo Server'],
-  [/^(graphql|graphql-tag)$/, 'graphql-js'],
+  // Apollo Server and the helpers it parses every request with.
+  [/^(@apollo\/.*|negotiator|whatwg-mimetype|content-type|lru-cache|loglevel)$/, 'Apollo Server'],
+  [/^(graphql|graphql-tag|@graphql-tools\/.*)$/, 'graphql-js'],
   [/^(dataloader)$/, 'gateway code'],
-  [/^(pino|pino-std-serializers|sonic-boom|fast-redact|quick-format-unescaped|atomic-sleep|safe-stable-stringify|on-exit-leak-free|thread-stream)$/, 'logging (pino)'],
+  [/^(pino|pino-std-serializers|sonic-boom|@pinojs\/redact|fast-redact|quick-format-unescaped|atomic-sleep|safe-stable-stringify|on-exit-leak-free|thread-stream)$/, 'logging (pino)'],
   [/^(prom-client|tdigest|bintrees)$/, 'metrics (prom-client)'],
   [/^@smithy\/signature-v4$/, 'SDK signing (SigV4)'],
   [/^@smithy\/node-http-handler$/, 'SDK HTTP handler'],
-  [/^(@aws-sdk\/|@smithy\/|@aws-crypto\/|tslib$|fast-xml-parser$|strnum$|bowser$)/, 'SDK middleware & serde'],
+  [/^(@aws-sdk\/|@smithy\/|@aws-crypto\/|@aws\/|tslib$|uuid$|fast-xml-parser$|strnum$|bowser$)/, 'SDK middleware & serde'],
 ];
 
 /** A frame's own category, or undefined when it counts for its caller (native and generic Node code). */

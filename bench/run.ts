@@ -2,7 +2,7 @@
  * `npm run bench`: the gateway against a bare node:http + AWS SDK proxy, each in its own process,
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
- *   npm run bench -- [--rounds 3] [--duration 5] [--latency-duration 3] [--connections 16]
+ *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
  *                    [--warmup 2] [--only starts,reads,startup,memory,profile] [--label "..."]
  *                    [--no-write] [--keep-profiles DIR]
  *
@@ -59,11 +59,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const only = new Set((value('only') ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[]);
   for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (parts: ${PARTS.join(', ')})`);
   const connections = Math.round(number('connections', 16));
-  const durationS = number('duration', 5);
+  const durationS = number('duration', 4);
   return {
-    rounds: Math.round(number('rounds', 3)),
+    rounds: Math.round(number('rounds', 5)),
     durationS,
-    latencyDurationS: number('latency-duration', 3),
+    latencyDurationS: number('latency-duration', 2),
     connections,
     warmupS: number('warmup', 2),
     // Enough startable campaigns for the longest run (and the 50k memory run) on a fast machine.
