@@ -71,7 +71,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     startupRuns: Math.round(number('startup-runs', 5)),
     profileDurationS: number('profile-duration', durationS),
     only,
-    label: value('label') ?? 'quiet machine',
+    label: value('label') ?? 'npm run bench',
     write: value('write') !== 'false',
     keepProfiles: value('keep-profiles'),
   };
