@@ -1,4 +1,5 @@
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import { version as sdkVersion } from '@aws-sdk/client-connectcampaignsv2/package.json';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { CircuitBreakerPolicy } from 'cockatiel';
@@ -30,6 +31,36 @@ export interface CampaignsClientOptions {
 
 const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
 
+/**
+ * What the SDK's user-agent middleware sends, minus the parts it recomputes on every call (OS
+ * release, per-call feature codes): AWS (and CloudTrail's userAgent) still see who is calling.
+ */
+const USER_AGENT = `aws-sdk-js/${sdkVersion} lang/js md/nodejs#${process.versions.node} api/connectcampaignsv2#${sdkVersion} app/campaign-gateway`;
+const X_AMZ_USER_AGENT = `aws-sdk-js/${sdkVersion}`;
+
+/**
+ * Without an explicit signer the SDK builds a new SigV4 signer, copying the whole client config,
+ * for every request. The signer depends only on the signing scope (region and service name, from
+ * the endpoint's auth scheme) and reads credentials through the client's provider on every
+ * signature, so one per scope signs exactly as before (credential refresh included).
+ */
+function reuseSigners(client: ConnectCampaignsV2Client): void {
+  type Signer = ConnectCampaignsV2Client['config']['signer'];
+  const build: Signer = client.config.signer;
+  const byScope = new Map<string, ReturnType<Signer>>();
+  client.config.signer = (authScheme) => {
+    const scope = `${authScheme?.name}|${authScheme?.signingRegion}|${authScheme?.signingName}`;
+    let signer = byScope.get(scope);
+    if (!signer) {
+      signer = build(authScheme);
+      byScope.set(scope, signer);
+      // A failed build (e.g. no region yet) is retried on the next request, as without reuse.
+      signer.catch(() => byScope.delete(scope));
+    }
+    return signer;
+  };
+}
+
 /** The one SDK client of a gateway process. This is the only module that constructs one. */
 export function createCampaignsClient(options: CampaignsClientOptions): ConnectCampaignsV2Client {
   const client = new ConnectCampaignsV2Client({
@@ -43,6 +74,9 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
     // shared retry quota (500 tokens, 5 a throttled retry, 14 a failed one; refilled by successes),
     // so a throttling storm stops being retried instead of being multiplied; adaptive mode also
     // slows sending after throttling.
+    // No `cacheMiddleware`: every call passes its request's deadline as an option, which bypasses
+    // the handler cache, and a cached handler would share one middleware context between
+    // concurrent calls, which the attempt tracking relies on being per call.
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.retryDelayMs !== undefined && options.maxAttempts !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }
@@ -55,6 +89,24 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
         }
       : {}),
   });
+  // Steps that do nothing for this gateway but cost CPU on every call: the SDK's logger step (no
+  // SDK logger is configured), Lambda's trace-id propagation (this is not a Lambda), and a user
+  // agent rebuilt per call (replaced by a fixed one).
+  client.middlewareStack.remove('loggerMiddleware');
+  client.middlewareStack.remove('recursionDetectionMiddleware');
+  client.middlewareStack.remove('getUserAgentMiddleware');
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> } | undefined;
+      if (request?.headers) {
+        request.headers['user-agent'] = USER_AGENT;
+        request.headers['x-amz-user-agent'] = X_AMZ_USER_AGENT;
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'campaignGatewayUserAgent', priority: 'low' },
+  );
+  reuseSigners(client);
   const histogram = options.metrics?.upstreamDuration;
   if (histogram) {
     // Outermost step, so one observation covers an operation with all its retries.

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Config } from '../config';
@@ -10,6 +10,7 @@ import { operationSummaryPlugin } from '../observability/graphqlRequestLog';
 import { requestScopedLogger } from '../observability/requestScope';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
+import { inlineTraceWhenAsked } from './inlineTraceWhenAsked';
 import { buildSchema } from './schema';
 import { operationLimits } from './limits/operationLimits';
 import { startFanOutLimit } from './limits/startFanOut';
@@ -60,6 +61,10 @@ export function createApolloServer({ production, logger, httpServer, config }: A
       // On stop: stop accepting connections and wait (up to 10 s) for requests in flight.
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // No field has a cache hint, so the implicit cache-control plugin only ever answered
+      // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.
+      ApolloServerPluginCacheControlDisabled(),
+      ...inlineTraceWhenAsked(),
       logUnexpectedErrors,
       ...limits.plugins,
       startFanOutLimit(config.maxStartsPerOperation),

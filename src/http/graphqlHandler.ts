@@ -51,6 +51,8 @@ export function createGraphqlHandler({ apollo, bodyLimitBytes, context }: Graphq
       context: () => context(req, requestId),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
+    // What Apollo's cache-control plugin answered for every operation here (nothing is cacheable).
+    if (!response.headers.has('cache-control')) res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);

@@ -1,0 +1,160 @@
+/** The results file and the generated part of BENCHMARKS.md. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { MemoryResult } from './memory';
+import type { ProfilesResult } from './profile';
+import type { ReadRow } from './reads';
+import type { StartsResult } from './starts';
+import type { StartupResult } from './startup';
+
+export interface MachineFacts {
+  date: string;
+  cpuModel: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average at the start and the end: well above 0 means other work shared the CPUs. */
+  loadAverage: { start: number; end: number };
+  commit: string;
+  versions: Record<string, string>;
+}
+
+export interface BenchResults {
+  label: string;
+  machine: MachineFacts;
+  starts?: StartsResult;
+  reads?: ReadRow[];
+  startup?: StartupResult;
+  memory?: MemoryResult;
+  profiles?: ProfilesResult;
+}
+
+export const BEGIN = '<!-- bench:generated:begin (npm run bench rewrites everything up to the end marker) -->';
+export const END = '<!-- bench:generated:end -->';
+
+const ms = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const x = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
+const mark = (ok: boolean): string => (ok ? 'met' : '**not met**');
+
+export const TARGETS = { requestsPerS: 1.0, median1: 1.0, p99: 1.1, startupMs: 500, rssMb: 120 } as const;
+
+function startsSection(s: StartsResult): string[] {
+  const g = s.summary.gateway;
+  const b = s.summary.baseline;
+  const f = s.summary.floor;
+  const c = s.options.connections;
+  const lines = [
+    `### Starts (\`startCampaign\` vs \`POST {id}\` on the bare proxy)`,
+    '',
+    `${s.options.rounds} rounds; in each, every target runs ${s.options.durationS} s at ${c} connections, then ${s.options.latencyDurationS} s at 1 connection, ` +
+      `in an order that rotates per round. Every request is a successful StartCampaign of a different campaign. ` +
+      `Figures are medians over rounds; ratios are gateway ÷ baseline within each round, then the median.`,
+    '',
+    `| | gateway | baseline | gateway ÷ baseline | target | | floor (SDK loop) |`,
+    `|---|---:|---:|---:|---:|---|---:|`,
+    `| requests/s at ${c} connections | ${g.requestsPerS.toFixed(0)} | ${b.requestsPerS.toFixed(0)} | ${x(s.ratios.requestsPerS)} | ≥ ${TARGETS.requestsPerS.toFixed(1)} | ${mark(s.ratios.requestsPerS >= TARGETS.requestsPerS)} | ${f.requestsPerS.toFixed(0)} |`,
+    `| p50 latency at ${c} connections (ms) | ${ms(g.p50Ms)} | ${ms(b.p50Ms)} | ${x(s.ratios.p50)} | | | ${ms(f.p50Ms)} |`,
+    `| p99 latency at ${c} connections (ms) | ${ms(g.p99Ms)} | ${ms(b.p99Ms)} | ${x(s.ratios.p99)} | ≤ ${TARGETS.p99.toFixed(1)} | ${mark(s.ratios.p99 <= TARGETS.p99)} | ${ms(f.p99Ms)} |`,
+    `| CPU per start (µs; user+system of the process, /proc) | ${g.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${b.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${x(s.ratios.cpuPerStart)} | | | ${f.cpuUsPerStart?.toFixed(0) ?? 'n/a'} |`,
+    `| median latency at 1 connection (ms) | ${ms(g.median1Ms, 3)} | ${ms(b.median1Ms, 3)} | ${x(s.ratios.median1)} | ≤ ${TARGETS.median1.toFixed(1)} | ${mark(s.ratios.median1 <= TARGETS.median1)} | ${ms(f.median1Ms, 3)} |`,
+    '',
+    'Per round (gateway ÷ baseline): ' +
+      s.ratios.perRound
+        .map((r, i) => `round ${i + 1}: throughput ${x(r.requestsPerS)}, CPU/start ${x(r.cpuPerStart)}, p99 ${x(r.p99)}, median@1 ${x(r.median1)}`)
+        .join('; ') +
+      '.',
+  ];
+  const notStarted = s.rounds.reduce((sum, r) => sum + Object.values(r.c16).reduce((a, v) => a + v.failed, 0) + Object.values(r.c1).reduce((a, v) => a + v.failed, 0), 0);
+  if (notStarted > 0) lines.push('', `⚠ ${notStarted} requests did not end in a successful start (pool exhausted or errors): see the results file.`);
+  return lines;
+}
+
+function readsSection(rows: ReadRow[]): string[] {
+  return [
+    '### Reads (`state` of N campaigns in one operation, sequential requests)',
+    '',
+    '| form | N | AWS calls per operation (expected ⌈N/25⌉) | median (ms) | p99 (ms) | median ÷ N=1 |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.form === 'entities' ? '`_entities` (router)' : '`campaign(id:)` aliases'} | ${r.n} | ${r.awsCallsPerOperation.toFixed(2)} (${r.expectedCalls}) | ${ms(r.latency.p50Ms, 3)} | ${ms(r.latency.p99Ms, 3)} | ${x(r.vsN1)} |`,
+    ),
+  ];
+}
+
+function startupSection(s: StartupResult): string[] {
+  return [
+    '### Start-up and memory',
+    '',
+    '| | median | runs (ms) | target | |',
+    '|---|---:|---|---:|---|',
+    `| gateway: spawn → \`/readyz\` 200 (ms) | ${s.gatewayMedianMs.toFixed(0)} | ${s.gatewayMs.map((v) => v.toFixed(0)).join(', ')} | < ${TARGETS.startupMs} | ${mark(s.gatewayMedianMs < TARGETS.startupMs)} |`,
+    `| baseline: spawn → first answer (ms) | ${s.baselineMedianMs.toFixed(0)} | ${s.baselineMs.map((v) => v.toFixed(0)).join(', ')} | | |`,
+    `| bare \`node -e\` http server (ms) | ${s.bareNodeMedianMs.toFixed(0)} | ${s.bareNodeMs.map((v) => v.toFixed(0)).join(', ')} | | |`,
+  ];
+}
+
+function memorySection(m: MemoryResult, withHeader: boolean): string[] {
+  return [
+    ...(withHeader ? ['### Memory', ''] : ['']),
+    `| RSS of a fresh gateway (MB) | ready | after 5k starts | after 50k starts | V8 heap used after 50k | baseline after 50k |`,
+    '|---|---:|---:|---:|---:|---:|',
+    `| at ${m.connections} connections | ${m.readyMb.toFixed(1)} | ${m.after5kMb.toFixed(1)} | ${m.after50kMb.toFixed(1)} (${mark(m.after50kMb < TARGETS.rssMb)}: < ${TARGETS.rssMb}) | ${m.heapUsedAfter50kMb === null ? 'n/a' : m.heapUsedAfter50kMb.toFixed(1)} | ${m.baselineAfter50kMb.toFixed(1)} |`,
+  ];
+}
+
+function profileSection(p: ProfilesResult): string[] {
+  const categories = Object.keys(p.gateway.perStartUs).filter((c) => (p.gateway.perStartUs[c] ?? 0) + (p.baseline.perStartUs[c] ?? 0) >= 0.5);
+  return [
+    `### CPU per start (\`node --cpu-prof\`, ${p.durationS} s at ${p.connections} connections, self time by owner)`,
+    '',
+    'Each owner\'s share of the profile samples times the CPU time per start measured from /proc while profiling ' +
+      '(profiler overhead included); native code (JSON, hashing, the HTTP parser, socket writes) counts for its JS caller.',
+    '',
+    '| where | gateway (µs/start) | baseline (µs/start) |',
+    '|---|---:|---:|',
+    ...categories.map((c) => `| ${c} | ${(p.gateway.perStartUs[c] ?? 0).toFixed(0)} | ${(p.baseline.perStartUs[c] ?? 0).toFixed(0)} |`),
+    `| **total CPU per start** | **${p.gateway.totalPerStartUs.toFixed(0)}** | **${p.baseline.totalPerStartUs.toFixed(0)}** |`,
+    '',
+    'Top self-time functions in the gateway:',
+    '',
+    '| function | where | owner | share |',
+    '|---|---|---|---:|',
+    ...p.gateway.topFunctions.slice(0, 12).map((f) => `| \`${f.functionName}\` | ${f.where} | ${f.category} | ${f.sharePct.toFixed(1)}% |`),
+  ];
+}
+
+export function renderGenerated(r: BenchResults, resultsFile: string): string {
+  const m = r.machine;
+  const lines: string[] = [
+    BEGIN,
+    '',
+    `## Latest run: ${r.label}`,
+    '',
+    `${m.date} · ${m.cpuModel} · ${m.cores} cores · ${m.memoryGb.toFixed(0)} GB · Node ${m.node} · ${m.platform} · ` +
+      `load average ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end · commit ${m.commit} · ` +
+      Object.entries(m.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') +
+      ` · raw figures: \`${resultsFile}\``,
+    '',
+  ];
+  if (r.starts) lines.push(...startsSection(r.starts), '');
+  if (r.reads) lines.push(...readsSection(r.reads), '');
+  if (r.startup) lines.push(...startupSection(r.startup));
+  if (r.memory) lines.push(...memorySection(r.memory, !r.startup));
+  if (r.startup || r.memory) lines.push('');
+  if (r.profiles) lines.push(...profileSection(r.profiles), '');
+  lines.push(END);
+  return lines.join('\n');
+}
+
+/** Replaces the generated part of BENCHMARKS.md (or appends it), leaving the hand-written notes alone. */
+export function updateBenchmarksMd(path: string, generated: string): void {
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
+  const begin = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  const next =
+    begin !== -1 && end > begin ? current.slice(0, begin) + generated + current.slice(end + END.length) : `${current.trimEnd()}\n\n${generated}\n`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: the gateway against a bare node:http + AWS SDK proxy, each in its own process,
+ * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
+ *
+ *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
+ *                    [--warmup 2] [--only starts,reads,startup,memory,profile] [--label "..."]
+ *                    [--no-write] [--keep-profiles DIR]
+ *
+ * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, arch, release, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { measureMemory } from './memory';
+import { startEmulator } from './processes';
+import { measureProfiles } from './profile';
+import { measureReads } from './reads';
+import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFacts } from './report';
+import { measureStarts, startTargets } from './starts';
+import { measureStartup } from './startup';
+
+const ROOT = join(__dirname, '..', '..');
+const PARTS = ['starts', 'reads', 'startup', 'memory', 'profile'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Options {
+  rounds: number;
+  durationS: number;
+  latencyDurationS: number;
+  connections: number;
+  warmupS: number;
+  poolSize: number;
+  startupRuns: number;
+  profileDurationS: number;
+  only: Set<Part>;
+  label: string;
+  write: boolean;
+  keepProfiles?: string;
+}
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (name === 'no-write') given.set('write', 'false');
+    else given.set(name, inline ?? (argv[++i] as string));
+  }
+  const value = (name: string): string | undefined => given.get(name) ?? env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  const number = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${raw})`);
+    return n;
+  };
+  const only = new Set((value('only') ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[]);
+  for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (parts: ${PARTS.join(', ')})`);
+  const connections = Math.round(number('connections', 16));
+  const durationS = number('duration', 4);
+  return {
+    rounds: Math.round(number('rounds', 5)),
+    durationS,
+    latencyDurationS: number('latency-duration', 2),
+    connections,
+    warmupS: number('warmup', 2),
+    // Enough startable campaigns for the longest run (and the 50k memory run) on a fast machine.
+    poolSize: Math.round(number('pool', Math.max(60_000, durationS * 12_000))),
+    startupRuns: Math.round(number('startup-runs', 5)),
+    profileDurationS: number('profile-duration', durationS),
+    only,
+    label: value('label') ?? 'npm run bench',
+    write: value('write') !== 'false',
+    keepProfiles: value('keep-profiles'),
+  };
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function versionOf(pkg: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machineFacts(): MachineFacts {
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return {
+    date: new Date().toISOString(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: totalmem() / 2 ** 30,
+    node: process.versions.node,
+    platform: `${platform()} ${release()} ${arch()}`,
+    loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
+    commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? '+changes' : ''}`,
+    versions: {
+      '@apollo/server': versionOf('@apollo/server'),
+      graphql: versionOf('graphql'),
+      '@aws-sdk/client-connectcampaignsv2': versionOf('@aws-sdk/client-connectcampaignsv2'),
+      autocannon: versionOf('autocannon'),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const t0 = Date.now();
+  const log = (line: string): void => void process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const results: BenchResults = { label: options.label, machine: machineFacts() };
+  log(`bench: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}, load ${results.machine.loadAverage.start.toFixed(2)}; parts: ${[...options.only].join(', ')}`);
+  const emulator = await startEmulator();
+  try {
+    if (options.only.has('starts') || options.only.has('reads')) {
+      const targets = await startTargets(emulator);
+      try {
+        if (options.only.has('starts')) {
+          results.starts = await measureStarts(emulator, targets, { ...options, log });
+        }
+        if (options.only.has('reads')) {
+          results.reads = await measureReads(emulator, targets.gateway.url, ['entities', 'aliases'], log);
+        }
+      } finally {
+        await targets.gateway.stop();
+        await targets.baseline.stop();
+      }
+    }
+    if (options.only.has('startup')) results.startup = await measureStartup(emulator.url, options.startupRuns, log);
+    if (options.only.has('memory')) results.memory = await measureMemory(emulator, options.connections, options.poolSize, log);
+    if (options.only.has('profile')) {
+      results.profiles = await measureProfiles(emulator, options.connections, options.profileDurationS, options.poolSize, log, options.keepProfiles);
+    }
+  } finally {
+    await emulator.stop();
+  }
+  results.machine.loadAverage.end = loadavg()[0] ?? 0;
+
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${results.machine.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ options: { ...options, only: [...options.only] }, ...results }, null, 2)}\n`);
+  log(`results: ${relative(ROOT, file)}`);
+  if (options.write) {
+    updateBenchmarksMd(join(ROOT, 'BENCHMARKS.md'), renderGenerated(results, relative(ROOT, file)));
+    log('BENCHMARKS.md updated');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
