@@ -15,7 +15,7 @@ import { AuthenticationError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
-import { runInRequestScope, type RequestScope } from './observability/requestScope';
+import type { RequestScope } from './observability/requestScope';
 
 export interface GatewayDeps {
   config: Config;
@@ -47,8 +47,8 @@ export async function createGateway({ config, logger, metrics, client, authentic
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
-    async context(req, requestId): Promise<ContextValue> {
-      const requestLogger = logger.child({ requestId });
+    async context(req, scope): Promise<ContextValue> {
+      const { requestId, logger: requestLogger } = scope;
       let principal: Principal;
       try {
         principal = await authenticate(req.headers.authorization);
@@ -63,6 +63,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
       return {
         requestId,
         logger: requestLogger,
+        scope,
         principal,
         startScope: config.startScope,
         campaigns: requestCampaigns,
@@ -80,7 +81,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
     switch (path) {
       case '/graphql':
         observeGraphqlRequest(scope, res, metrics);
-        return graphql(req, res, search, scope.requestId);
+        return graphql(req, res, search, scope);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
@@ -100,7 +101,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
     const scope: RequestScope = { requestId, logger: logger.child({ requestId }) };
-    runInRequestScope(scope, () => route(req, res, scope)).catch((err: unknown) => {
+    route(req, res, scope).catch((err: unknown) => {
       scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.destroy();

@@ -7,7 +7,6 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
 import { operationSummaryPlugin } from '../observability/graphqlRequestLog';
-import { requestScopedLogger } from '../observability/requestScope';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { inlineTraceWhenAsked } from './inlineTraceWhenAsked';
@@ -43,8 +42,11 @@ export function createApolloServer({ production, logger, httpServer, config }: A
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
     schema: buildSchema({ startScope: config.startScope, authDirectives: config.schemaAuthDirectives }),
-    // Apollo's own lines about a request carry that request's id.
-    logger: requestScopedLogger(logger, { component: 'apollo' }),
+    // Apollo's logger is per server: its rare lines about one request (a pipeline failure, an
+    // operation during shutdown) carry no request id; that request's `graphql.request` line does.
+    // Carrying it there would take AsyncLocalStorage, whose promise hooks cost every promise of
+    // every request on Node 20 (see BENCHMARKS.md).
+    logger: logger.child({ component: 'apollo' }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,

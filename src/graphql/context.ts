@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger';
+import type { RequestScope } from '../observability/requestScope';
 import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
 import type { StartAttempt } from '../observability/startAudit';
@@ -14,6 +15,8 @@ export interface Principal {
 export interface ContextValue {
   requestId: string;
   logger: Logger;
+  /** The HTTP request this operation came in (for the per-request log line and metrics). */
+  scope: RequestScope;
   principal: Principal;
   /** Scope a caller needs for startCampaign. */
   startScope: string;

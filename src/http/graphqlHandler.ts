@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ContextValue } from '../graphql/context';
+import type { RequestScope } from '../observability/requestScope';
 import { BodyTooLargeError, readBody } from './readBody';
 
 export interface GraphqlHandlerOptions {
   apollo: ApolloServer<ContextValue>;
   bodyLimitBytes: number;
   /** Builds the per-request context (caller, loaders, logger) once Apollo asks for it. */
-  context(req: IncomingMessage, requestId: string): Promise<ContextValue>;
+  context(req: IncomingMessage, scope: RequestScope): Promise<ContextValue>;
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -20,7 +21,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * here, everything else (CSRF prevention, GET/POST rules, content negotiation) is Apollo's.
  */
 export function createGraphqlHandler({ apollo, bodyLimitBytes, context }: GraphqlHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, search: string, scope: RequestScope): Promise<void> => {
     let body: unknown;
     if (req.method === 'POST') {
       let raw: string;
@@ -48,7 +49,7 @@ export function createGraphqlHandler({ apollo, bodyLimitBytes, context }: Graphq
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req, requestId),
+      context: () => context(req, scope),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     // What Apollo's cache-control plugin answered for every operation here (nothing is cacheable).

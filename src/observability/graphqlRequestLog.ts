@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Metrics } from './metrics';
-import { currentRequestScope, type OperationSummary, type RequestScope } from './requestScope';
+import type { ContextValue } from '../graphql/context';
+import type { OperationSummary, RequestScope } from './requestScope';
 import { UNKNOWN_OPERATION } from './operationNames';
 
 /**
@@ -16,15 +17,16 @@ export type GraphqlOutcome = 'success' | 'error' | 'rejected' | 'aborted';
  * Tells the HTTP layer what Apollo resolved: the operation (only from a validated document),
  * whether it executed, and the codes of the errors it answered with.
  */
-export const operationSummaryPlugin: ApolloServerPlugin = {
+export const operationSummaryPlugin: ApolloServerPlugin<ContextValue> = {
   async requestDidStart() {
     let executed = false;
     return {
       async executionDidStart() {
         executed = true;
       },
-      async willSendResponse({ operation, response }) {
-        const scope = currentRequestScope();
+      async willSendResponse({ operation, response, contextValue }) {
+        // Absent when the context itself could not be made (e.g. authentication failed).
+        const scope = contextValue?.scope as RequestScope | undefined;
         if (!scope) return;
         const errors = (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? [];
         const codes = new Set<string>();

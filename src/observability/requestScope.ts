@@ -1,8 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { GraphQLRequestContext } from '@apollo/server';
 import type { Logger } from './logger';
 
-/** What the gateway knows about the HTTP request being served. */
+/**
+ * What the gateway knows about the HTTP request being served. Made by the HTTP layer and handed
+ * on explicitly (to the GraphQL context), not through AsyncLocalStorage: on Node 20 its promise
+ * hooks slow every promise of every request.
+ */
 export interface RequestScope {
   readonly requestId: string;
   /** The request's logger: every line it writes carries `requestId`. */
@@ -22,34 +24,4 @@ export interface OperationSummary {
   errorCount: number;
   /** Their distinct `extensions.code` values. */
   errorCodes: string[];
-}
-
-/** The logger interface Apollo Server takes. */
-type ApolloLogger = GraphQLRequestContext<object>['logger'];
-
-const storage = new AsyncLocalStorage<RequestScope>();
-
-/** Runs `fn` (and everything it awaits) as part of one HTTP request. */
-export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
-  return storage.run(scope, fn);
-}
-
-export function currentRequestScope(): RequestScope | undefined {
-  return storage.getStore();
-}
-
-/**
- * Apollo Server's logger is one per server, but some of its lines belong to a request ("A GraphQL
- * operation was received during server shutdown", "Unexpected error processing request"). This
- * one writes through the current request's logger, so those lines carry its `requestId` too.
- */
-export function requestScopedLogger(base: Logger, bindings: Record<string, unknown>): ApolloLogger {
-  const serverLogger = base.child(bindings);
-  const target = () => currentRequestScope()?.logger.child(bindings) ?? serverLogger;
-  return {
-    debug: (message) => target().debug(message),
-    info: (message) => target().info(message),
-    warn: (message) => target().warn(message),
-    error: (message) => target().error(message),
-  };
 }
