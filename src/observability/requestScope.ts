@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 
 /**
@@ -9,6 +10,8 @@ export interface RequestScope {
   readonly requestId: string;
   /** The request's logger: every line it writes carries `requestId`. */
   readonly logger: Logger;
+  /** The response; its `close` ends everything the request holds (e.g. its AWS deadline timer). */
+  readonly response: ServerResponse;
   /** Filled in by the GraphQL request plugin once Apollo has resolved the operation. */
   operation?: OperationSummary;
 }
