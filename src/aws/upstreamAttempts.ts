@@ -15,9 +15,10 @@ export interface UpstreamAttempt {
   error?: unknown;
 }
 
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Socket error codes of a request that never left. */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** @smithy/node-http-handler's message for its connect timeout (its name is just TimeoutError). */
-const CONNECT_TIMEOUT = /did not establish a connection/;
+export const CONNECT_TIMEOUT = /did not establish a connection/;
 
 interface ErrorShape {
   name?: unknown;

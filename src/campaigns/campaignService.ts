@@ -96,9 +96,7 @@ export class CampaignService {
       try {
         output = await this.client.send(new GetCampaignStateBatchCommand({ campaignIds: valid }), this.sendOptions());
       } catch (err) {
-        const failure = toCampaignFailure(err);
-        if (failure !== null) throw new CampaignReadError('GetCampaignStateBatch', failure);
-        throw toUpstreamError('GetCampaignStateBatch', err, false);
+        throw readError('GetCampaignStateBatch', err);
       }
       for (const row of output.successfulRequests ?? []) {
         if (row.campaignId !== undefined && row.state !== undefined) found.set(row.campaignId, row.state);
@@ -137,10 +135,8 @@ export class CampaignService {
     try {
       output = await this.client.send(new DescribeCampaignCommand({ id }), this.sendOptions());
     } catch (err) {
-      const failure = toCampaignFailure(err);
-      if (failure?.kind === 'ResourceNotFoundException') return null;
-      if (failure !== null) throw new CampaignReadError('DescribeCampaign', failure);
-      throw toUpstreamError('DescribeCampaign', err, false);
+      if (toCampaignFailure(err)?.kind === 'ResourceNotFoundException') return null;
+      throw readError('DescribeCampaign', err);
     }
     const campaign = output.campaign;
     if (campaign === undefined) {
@@ -194,13 +190,17 @@ export class CampaignService {
         this.sendOptions(),
       );
     } catch (err) {
-      const failure = toCampaignFailure(err);
-      if (failure !== null) throw new CampaignReadError('ListCampaigns', failure);
-      throw toUpstreamError('ListCampaigns', err, false);
+      throw readError('ListCampaigns', err);
     }
     const rows = (output.campaignSummaryList ?? []).filter((row): row is typeof row & { id: string } => typeof row.id === 'string');
     return { rows: rows.map(toCampaignSummary), nextToken: output.nextToken ? output.nextToken : null };
   }
+}
+
+/** What a failed read is thrown as: its documented failure, or an undocumented upstream error. */
+function readError(operation: string, err: unknown): CampaignReadError | UpstreamError {
+  const failure = toCampaignFailure(err);
+  return failure !== null ? new CampaignReadError(operation, failure) : toUpstreamError(operation, err, false);
 }
 
 function lastPlace(items: CampaignPage['items']): ListPosition {

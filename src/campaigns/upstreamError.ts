@@ -1,4 +1,4 @@
-import { attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
+import { CONNECT_TIMEOUT, NOT_SENT_CODES, attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
 import type { CampaignFailure } from './types';
 
 /**
@@ -37,7 +37,6 @@ export class CampaignReadError extends Error {
   }
 }
 
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const CUT_OFF = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 function describe(err: unknown): string {
@@ -86,9 +85,9 @@ function fromShape(err: unknown, mutating: boolean): UpstreamErrorCode {
   if (mutating && answeredSuccess(err)) return 'OUTCOME_UNKNOWN';
   const answered = typeof e.$metadata?.httpStatusCode === 'number';
   const neverConnected =
-    (e.code !== undefined && NOT_DELIVERED.has(e.code)) ||
+    (e.code !== undefined && NOT_SENT_CODES.has(e.code)) ||
     e.isBrokenCircuitError === true ||
-    (e.name === 'TimeoutError' && /did not establish a connection/.test(e.message ?? ''));
+    (e.name === 'TimeoutError' && CONNECT_TIMEOUT.test(e.message ?? ''));
   if (answered) return 'UPSTREAM_ERROR';
   if (neverConnected) return 'UPSTREAM_UNAVAILABLE';
   if (e.name === 'TimeoutError' || (e.code !== undefined && CUT_OFF.has(e.code)) || /socket hang up/i.test(e.message ?? '')) {

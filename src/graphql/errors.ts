@@ -3,7 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
 import { CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
-import { toStartCampaignPayload } from './startCampaignPayload';
+import { toCampaignErrorPayload } from './startCampaignPayload';
 
 const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
   UPSTREAM_UNAVAILABLE: 'The campaign service (AWS) could not be reached. Try again later.',
@@ -30,8 +30,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: UPSTREAM_MESSAGES[original.code], locations, path, extensions: { code: original.code } };
   }
   if (original instanceof CampaignReadError) {
-    const payload = toStartCampaignPayload({ ok: false, failure: original.failure });
-    if (payload.__typename === 'StartCampaignSuccess') return formatted;
+    const payload = toCampaignErrorPayload(original.failure);
     return {
       message: payload.message,
       locations,

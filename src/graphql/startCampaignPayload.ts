@@ -3,14 +3,17 @@ import type { CampaignFailure, StartCampaignResult } from '../campaigns/types';
 
 /** A startCampaign payload: one member of StartCampaignResult. */
 export type StartCampaignPayload = ResolversUnionTypes<ResolversTypes>['StartCampaignResult'];
+/** The members of StartCampaignResult that are errors. */
+type CampaignErrorPayload = Exclude<StartCampaignPayload, { __typename: 'StartCampaignSuccess' }>;
 
 /** The GraphQL payload of a service result; the union resolves by `__typename`. */
 export function toStartCampaignPayload(result: StartCampaignResult): StartCampaignPayload {
   if (result.ok) return { __typename: 'StartCampaignSuccess', campaign: { id: result.campaignId } };
-  return toErrorPayload(result.failure);
+  return toCampaignErrorPayload(result.failure);
 }
 
-function toErrorPayload(failure: CampaignFailure): StartCampaignPayload {
+/** A documented failure as its error payload (a CampaignError implementation). */
+export function toCampaignErrorPayload(failure: CampaignFailure): CampaignErrorPayload {
   const { message, retryable, requestId } = failure;
   const base = { message, retryable, requestId };
   switch (failure.kind) {

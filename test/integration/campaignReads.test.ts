@@ -1,18 +1,13 @@
 import { DEMO_SECOND_INSTANCE_ID } from '../../src/emulator';
-import { startHarness, type Harness } from '../helpers/gatewayHarness';
+import { useHarness, type Harness } from '../helpers/gatewayHarness';
 
+// The alias budget below asks for up to 60 aliased campaigns: above the default MAX_QUERY_ALIASES (15).
+const harness = useHarness({ maxAttempts: 1, env: { MAX_QUERY_ALIASES: '100' } });
 let h: Harness;
 let ids: string[];
-beforeAll(async () => {
-  // The alias budget below asks for up to 60 aliased campaigns: above the default MAX_QUERY_ALIASES (15).
-  h = await startHarness({ maxAttempts: 1, env: { MAX_QUERY_ALIASES: '100' } });
-  ids = h.emulator.store.list().map((c) => c.id);
-});
-afterAll(() => h.close());
 beforeEach(() => {
-  h.emulator.store.reset();
-  h.emulator.faults.clear();
-  h.emulator.resetCalls();
+  h = harness();
+  ids = h.emulator.store.list().map((c) => c.id);
 });
 
 /** Every AWS call the emulator saw, as [operation, number of campaign ids named]. */

@@ -1,15 +1,11 @@
-import { startHarness, type Harness } from '../helpers/gatewayHarness';
+import { useHarness, type Harness } from '../helpers/gatewayHarness';
 
 const START = 'mutation Start($id: ID!) { startCampaign(id: $id) { __typename } }';
 
+const harness = useHarness({ maxAttempts: 1 });
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ maxAttempts: 1 });
-});
-afterAll(() => h.close());
 beforeEach(() => {
-  h.emulator.store.reset();
-  h.emulator.faults.clear();
+  h = harness();
 });
 
 type Line = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '../helpers/gatewayHarness';
+import { useHarness, type Harness } from '../helpers/gatewayHarness';
 import { START_FAULTS } from '../helpers/startCampaignFaults';
 
 const START = /* GraphQL */ `
@@ -17,15 +17,10 @@ interface StartData {
   startCampaign: Record<string, unknown> & { __typename: string };
 }
 
+const harness = useHarness({ maxAttempts: 1 });
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ maxAttempts: 1 });
-});
-afterAll(() => h.close());
 beforeEach(() => {
-  h.emulator.store.reset();
-  h.emulator.faults.clear();
-  h.emulator.resetCalls();
+  h = harness();
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
