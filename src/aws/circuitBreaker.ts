@@ -1,8 +1,8 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
-import type { HandlerExecutionContext, Pluggable } from '@smithy/types';
+import type { Pluggable } from '@smithy/types';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { attemptsInContext } from './upstreamAttempts';
+import { attemptsOfCall } from './upstreamAttempts';
 
 export { BrokenCircuitError, CircuitState };
 
@@ -38,8 +38,8 @@ export function watchBreaker(breaker: CircuitBreakerPolicy, logger: Logger, metr
 }
 
 /** Whether a failed call got nothing back from AWS on any attempt (and made at least one). */
-function gotNoAnswer(context: HandlerExecutionContext): boolean {
-  const attempts = attemptsInContext(context);
+function gotNoAnswer(input: unknown): boolean {
+  const attempts = attemptsOfCall(input);
   return attempts.length > 0 && attempts.every((a) => a.result !== 'answered');
 }
 
@@ -48,14 +48,14 @@ export function breakerMiddleware<Input extends object, Output extends object>(b
   return {
     applyToStack(stack) {
       stack.add(
-        (next, context) => async (args) => {
+        (next) => async (args) => {
           type Outcome = { ok: true; value: Awaited<ReturnType<typeof next>> } | { ok: false; error: unknown };
           // Answered failures are passed through as values, so they count as successes.
           const outcome: Outcome = await breaker.execute(async () => {
             try {
               return { ok: true, value: await next(args) };
             } catch (error) {
-              if (gotNoAnswer(context)) throw error;
+              if (gotNoAnswer(args.input)) throw error;
               return { ok: false, error };
             }
           });

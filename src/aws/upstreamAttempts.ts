@@ -1,4 +1,5 @@
-import { SMITHY_CONTEXT_KEY, type HandlerExecutionContext, type Pluggable } from '@smithy/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Pluggable } from '@smithy/types';
 
 /**
  * What became of one HTTP attempt of an AWS call:
@@ -41,8 +42,22 @@ export function classifyAttemptError(err: unknown): AttemptResult {
   return 'no-answer';
 }
 
-const ATTEMPTS = Symbol('campaignGatewayAttempts');
-type TrackedContext = HandlerExecutionContext & { [ATTEMPTS]?: UpstreamAttempt[] };
+/**
+ * What one call (one `send`, all its attempts) carries through the middleware. Kept per call, keyed
+ * by the command's input object, and not on the middleware context: with the SDK's handler cache
+ * (`cacheMiddleware`) one context is shared by every call of a command class, concurrent ones too.
+ */
+interface CallState {
+  readonly attempts: UpstreamAttempt[];
+  readonly deadline: AbortSignal | undefined;
+  /** Whether an HTTP attempt is on the wire (the HTTP handler then answers the deadline itself). */
+  inFlight: boolean;
+}
+
+const calls = new WeakMap<object, CallState>();
+const deadlines = new WeakMap<object, AbortSignal>();
+/** Where the attempt recorder hands an attempt's deadline to the HTTP handler (see `DeadlineAwareHttpHandler`). */
+const REQUEST_DEADLINE = Symbol('campaignGatewayDeadline');
 
 /** The attempts of the call that ended with `err`, when it came from a client with attempt tracking. */
 const histories = new WeakMap<object, readonly UpstreamAttempt[]>();
@@ -51,9 +66,20 @@ export function attemptsOf(err: unknown): readonly UpstreamAttempt[] | undefined
   return typeof err === 'object' && err !== null ? histories.get(err) : undefined;
 }
 
-/** The attempts recorded so far for the call running in `context` (for other middleware of this client). */
-export function attemptsInContext(context: HandlerExecutionContext): readonly UpstreamAttempt[] {
-  return (context as TrackedContext)[ATTEMPTS] ?? [];
+/** The attempts recorded so far for the call of `input` (for other middleware of this client). */
+export function attemptsOfCall(input: unknown): readonly UpstreamAttempt[] {
+  return (typeof input === 'object' && input !== null ? calls.get(input)?.attempts : undefined) ?? [];
+}
+
+/**
+ * Bounds one call by `deadline`: no attempt starts after it, the attempt on the wire is aborted,
+ * and a caller waiting out a retry back-off is answered there (the SDK's back-off timer runs out
+ * in the background; the retry it would start is not sent). Replaces the SDK's per-call
+ * `abortSignal` option, which would bypass the SDK's handler cache. Returns `command`, to send.
+ */
+export function withDeadline<C extends { readonly input: object }>(command: C, deadline: AbortSignal | undefined): C {
+  if (deadline) deadlines.set(command.input, deadline);
+  return command;
 }
 
 /** Whether any attempt may have reached AWS without an answer coming back. */
@@ -65,22 +91,47 @@ function isAbort(err: unknown): boolean {
   return (err as ErrorShape | null)?.name === 'AbortError';
 }
 
+/** What the SDK's own abort handling throws: not retryable, classified by `isAbort`. */
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted: the request deadline has passed'), { name: 'AbortError' });
+}
+
+/**
+ * The call as its caller sees it: its outcome, or an abort as soon as the deadline passes while
+ * no attempt is on the wire (during a retry back-off, say). The SDK's retry loop then stops at
+ * its next attempt, which the recorder refuses to send.
+ */
+function untilDeadline<T>(outcome: Promise<T>, call: CallState): Promise<T> {
+  const { deadline } = call;
+  if (!deadline) return outcome;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      if (!call.inFlight) reject(abortError());
+    };
+    deadline.addEventListener('abort', onAbort, { once: true });
+    outcome.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Records every HTTP attempt of every call (inside the SDK's retry loop) and files the list
- * under the call's final error, for `attemptsOf`. When the deadline aborts a call during a
- * retry back-off, after AWS had answered, the call fails with that last answer rather than
- * with the abort: nothing was in flight, and the answer says more.
+ * under the call's final error, for `attemptsOf`; bounds calls by their deadline (`withDeadline`).
+ * When the deadline ends a call during a retry back-off, after AWS had answered, the call fails
+ * with that last answer rather than with the abort: nothing was in flight, and the answer says
+ * more. The client's HTTP handler must be a `DeadlineAwareHttpHandler`.
  */
 export function attemptTracking<Input extends object, Output extends object>(): Pluggable<Input, Output> {
   return {
     applyToStack(stack) {
       stack.add(
-        (next, context) => async (args) => {
-          const attempts: UpstreamAttempt[] = [];
-          (context as TrackedContext)[ATTEMPTS] = attempts;
+        (next) => async (args) => {
+          const call: CallState = { attempts: [], deadline: deadlines.get(args.input), inFlight: false };
+          calls.set(args.input, call);
           try {
-            return await next(args);
+            if (call.deadline?.aborted) throw abortError();
+            return await untilDeadline(next(args), call);
           } catch (err) {
+            const { attempts } = call;
             const last = attempts[attempts.length - 1];
             const final =
               isAbort(err) && last?.result === 'answered' && last.error !== undefined && typeof last.error === 'object'
@@ -93,22 +144,42 @@ export function attemptTracking<Input extends object, Output extends object>(): 
         { step: 'initialize', name: 'campaignGatewayAttemptHistory', priority: 'high' },
       );
       stack.add(
-        (next, context) => async (args) => {
-          const attempts = (context as TrackedContext)[ATTEMPTS];
-          // The HTTP handler refuses at once a request whose deadline has already passed.
-          const abortedBefore = (context[SMITHY_CONTEXT_KEY] as { abortSignal?: AbortSignal } | undefined)?.abortSignal?.aborted === true;
-          try {
-            const output = await next(args);
-            attempts?.push({ result: 'answered' });
-            return output;
-          } catch (err) {
-            attempts?.push({ result: abortedBefore && isAbort(err) ? 'not-sent' : classifyAttemptError(err), error: err });
+        (next) => async (args) => {
+          const call = calls.get(args.input);
+          if (!call) return next(args);
+          if (call.deadline?.aborted) {
+            const err = abortError();
+            call.attempts.push({ result: 'not-sent', error: err });
             throw err;
           }
+          // After the signing step: this request object is the one the HTTP handler gets.
+          if (call.deadline) (args.request as { [REQUEST_DEADLINE]?: AbortSignal })[REQUEST_DEADLINE] = call.deadline;
+          call.inFlight = true;
+          try {
+            const output = await next(args);
+            call.attempts.push({ result: 'answered' });
+            return output;
+          } catch (err) {
+            call.attempts.push({ result: classifyAttemptError(err), error: err });
+            throw err;
+          } finally {
+            call.inFlight = false;
+          }
         },
-        // Low priority in finalizeRequest: inside the retry middleware, so once per attempt.
+        // Low priority in finalizeRequest: inside the retry and signing middleware, so once per attempt.
         { step: 'finalizeRequest', name: 'campaignGatewayAttemptRecorder', priority: 'low' },
       );
     },
   };
+}
+
+/**
+ * The SDK's Node HTTP handler, with each attempt aborted by its call's deadline (handed on by the
+ * attempt recorder), as the SDK's per-call `abortSignal` option would.
+ */
+export class DeadlineAwareHttpHandler extends NodeHttpHandler {
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const deadline = (request as { [REQUEST_DEADLINE]?: AbortSignal })[REQUEST_DEADLINE];
+    return super.handle(request, deadline ? { ...options, abortSignal: deadline } : options);
+  }
 }

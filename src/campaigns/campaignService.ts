@@ -5,7 +5,7 @@ import {
   StartCampaignCommand,
   type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
+import { attemptsOf, mayHaveBeenDelivered, withDeadline } from '../aws/upstreamAttempts';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
@@ -57,8 +57,9 @@ export class CampaignService {
     return new CampaignService(this.client, deadline);
   }
 
-  private sendOptions() {
-    return this.deadline ? { abortSignal: this.deadline } : undefined;
+  /** `command`, bounded by this service's deadline (see `withDeadline`). */
+  private bounded<C extends { readonly input: object }>(command: C): C {
+    return withDeadline(command, this.deadline);
   }
 
   async start(id: string): Promise<StartCampaignResult> {
@@ -70,7 +71,7 @@ export class CampaignService {
       };
     }
     try {
-      const output = await this.client.send(new StartCampaignCommand({ id }), this.sendOptions());
+      const output = await this.client.send(this.bounded(new StartCampaignCommand({ id })));
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
@@ -94,7 +95,7 @@ export class CampaignService {
     if (valid.length > 0) {
       let output;
       try {
-        output = await this.client.send(new GetCampaignStateBatchCommand({ campaignIds: valid }), this.sendOptions());
+        output = await this.client.send(this.bounded(new GetCampaignStateBatchCommand({ campaignIds: valid })));
       } catch (err) {
         throw readError('GetCampaignStateBatch', err);
       }
@@ -133,7 +134,7 @@ export class CampaignService {
     if (campaignIdProblem(id) !== null) return null;
     let output;
     try {
-      output = await this.client.send(new DescribeCampaignCommand({ id }), this.sendOptions());
+      output = await this.client.send(this.bounded(new DescribeCampaignCommand({ id })));
     } catch (err) {
       if (toCampaignFailure(err)?.kind === 'ResourceNotFoundException') return null;
       throw readError('DescribeCampaign', err);
@@ -182,12 +183,13 @@ export class CampaignService {
     let output;
     try {
       output = await this.client.send(
-        new ListCampaignsCommand({
-          maxResults: LIST_PAGE_SIZE,
-          ...(token !== null ? { nextToken: token } : {}),
-          ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
-        }),
-        this.sendOptions(),
+        this.bounded(
+          new ListCampaignsCommand({
+            maxResults: LIST_PAGE_SIZE,
+            ...(token !== null ? { nextToken: token } : {}),
+            ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
+          }),
+        ),
       );
     } catch (err) {
       throw readError('ListCampaigns', err);

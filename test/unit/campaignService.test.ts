@@ -23,6 +23,17 @@ const service = new CampaignService(new ConnectCampaignsV2Client({ region: 'us-e
 
 beforeEach(() => awsMock.reset());
 
+describe('CampaignService and the SDK handler cache', () => {
+  it('sends every call without per-call options, even with a deadline, so the cached middleware stack serves it', async () => {
+    awsMock.on(StartCampaignCommand).resolves({ $metadata: { requestId: REQUEST_ID } });
+    awsMock.on(GetCampaignStateBatchCommand).resolves({ successfulRequests: [{ campaignId: 'c1', state: 'Running' }] });
+    const bounded = service.withDeadline(new AbortController().signal);
+    await bounded.start('c1');
+    await bounded.getStates(['c1']);
+    expect(awsMock.calls().map((call) => call.args.length)).toEqual([1, 1]);
+  });
+});
+
 describe('CampaignService.start', () => {
   it('returns success with the AWS request id', async () => {
     awsMock.on(StartCampaignCommand, { id: 'c1' }).resolves({ $metadata: { requestId: REQUEST_ID } });
