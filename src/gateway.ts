@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import type { Config } from './config';
-import type { Logger } from './observability/logger';
+import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { recordStartAttempt } from './observability/startAudit';
 import { CampaignService } from './campaigns/campaignService';
@@ -15,7 +15,7 @@ import { AuthenticationError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
-import type { RequestScope } from './observability/requestScope';
+import { createRequestScope, type RequestScope } from './observability/requestScope';
 
 export interface GatewayDeps {
   config: Config;
@@ -42,20 +42,21 @@ export async function createGateway({ config, logger, metrics, client, authentic
   const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
   const campaigns = new CampaignService(client);
+  const loggers = { logger, events: eventLogger(logger) };
   let draining = false;
 
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     async context(req, scope): Promise<ContextValue> {
-      const { requestId, logger: requestLogger } = scope;
+      const { requestId } = scope;
       let principal: Principal;
       try {
         principal = await authenticate(req.headers.authorization);
       } catch (err) {
         // The reason (e.g. ERR_JWT_EXPIRED), never the token.
-        if (err instanceof AuthenticationError) requestLogger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
-        else requestLogger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
+        else scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
         throw authenticationFailure(err);
       }
       // Every AWS call of this request, retries included, ends by this deadline. Its timer is
@@ -68,13 +69,12 @@ export async function createGateway({ config, logger, metrics, client, authentic
       const requestCampaigns = campaigns.withDeadline(deadline.signal);
       return {
         requestId,
-        logger: requestLogger,
         scope,
         principal,
         startScope: config.startScope,
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
-        recordStart: (attempt) => recordStartAttempt(requestLogger, metrics, attempt),
+        recordStart: (attempt) => recordStartAttempt(scope.events, metrics, attempt),
       };
     },
   });
@@ -106,7 +106,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
-    const scope: RequestScope = { requestId, logger: logger.child({ requestId }), response: res };
+    const scope = createRequestScope(requestId, res, loggers);
     route(req, res, scope).catch((err: unknown) => {
       scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });

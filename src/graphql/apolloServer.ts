@@ -28,7 +28,7 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
       async didEncounterErrors({ errors, contextValue, operationName }) {
         for (const error of errors) {
           if (!isUnexpected(error)) continue;
-          contextValue.logger.error(
+          contextValue.scope.logger.error(
             { err: unwrapResolverError(error), path: error.path, operationName },
             'unexpected failure',
           );

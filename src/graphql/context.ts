@@ -1,4 +1,3 @@
-import type { Logger } from '../observability/logger';
 import type { RequestScope } from '../observability/requestScope';
 import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
@@ -14,7 +13,6 @@ export interface Principal {
 /** What every resolver gets; built per request, never shared between requests. */
 export interface ContextValue {
   requestId: string;
-  logger: Logger;
   /** The HTTP request this operation came in (for the per-request log line and metrics). */
   scope: RequestScope;
   principal: Principal;

@@ -79,7 +79,7 @@ export function observeGraphqlRequest(
       },
       durationMs / 1000,
     );
-    scope.logger.info(
+    scope.events.info(
       {
         event: 'graphql.request',
         operationName: operation?.name ?? null,

@@ -18,6 +18,23 @@ export const REDACTED_PATHS = [
   '*.sessionToken',
 ];
 
+/**
+ * What `eventLogger` redacts: the secret keys at the top of a line, by exact path, which costs
+ * nothing measurable. The wildcard paths above cost about 16 µs on every line (pino then runs each
+ * line through @pinojs/redact), and with two event lines per start that was 4% of a start's CPU.
+ */
+export const EVENT_REDACTED_PATHS = ['authorization', 'token', 'credentials', 'secretAccessKey', 'sessionToken'];
+
+/**
+ * A child of `logger` for the gateway's event lines of a fixed, typed shape made only of ids,
+ * names, codes and numbers (`graphql.request`, `campaign.start`): same destination and bindings,
+ * with only `EVENT_REDACTED_PATHS` redacted. Anything else (errors above all) goes through the
+ * fully redacted logger.
+ */
+export function eventLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: EVENT_REDACTED_PATHS, censor: '[redacted]' } });
+}
+
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
     {

@@ -8,8 +8,13 @@ import type { Logger } from './logger';
  */
 export interface RequestScope {
   readonly requestId: string;
-  /** The request's logger: every line it writes carries `requestId`. */
+  /**
+   * The request's logger for anything (errors included), with every redaction path; every line it
+   * writes carries `requestId`. Made on first use: most requests write no such line.
+   */
   readonly logger: Logger;
+  /** The request's logger for its fixed-shape event lines (see `eventLogger`); carries `requestId`. */
+  readonly events: Logger;
   /** The response; its `close` ends everything the request holds (e.g. its AWS deadline timer). */
   readonly response: ServerResponse;
   /** Filled in by the GraphQL request plugin once Apollo has resolved the operation. */
@@ -27,4 +32,21 @@ export interface OperationSummary {
   errorCount: number;
   /** Their distinct `extensions.code` values. */
   errorCodes: string[];
+}
+
+/**
+ * The scope of one request. `logger` is the process's logger and `events` its `eventLogger`; the
+ * request's children of both carry `requestId`.
+ */
+export function createRequestScope(requestId: string, response: ServerResponse, loggers: { logger: Logger; events: Logger }): RequestScope {
+  let logger: Logger | undefined;
+  return {
+    requestId,
+    response,
+    events: loggers.events.child({ requestId }),
+    get logger() {
+      logger ??= loggers.logger.child({ requestId });
+      return logger;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/observability/logger';
+import { EVENT_REDACTED_PATHS, createLogger, eventLogger } from '../../src/observability/logger';
 
 function capture() {
   const lines: string[] = [];
@@ -38,5 +38,25 @@ describe('log redaction', () => {
       expect(line).not.toContain(SESSION);
       expect(line).toContain('[redacted]');
     }
+  });
+});
+
+describe('the event logger (fixed-shape lines: graphql.request, campaign.start)', () => {
+  it('writes to the same destination with the same bindings, and still redacts secret keys at the top of a line', () => {
+    const { logger, lines } = capture();
+    const events = eventLogger(logger).child({ requestId: 'r1' });
+    events.info({ event: 'campaign.start', campaignId: 'c1', ...Object.fromEntries(EVENT_REDACTED_PATHS.map((key) => [key, TOKEN])) }, 'x');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(line).toMatchObject({ service: 'campaign-gateway', requestId: 'r1', event: 'campaign.start', campaignId: 'c1' });
+    for (const key of EVENT_REDACTED_PATHS) expect(line[key]).toBe('[redacted]');
+    expect(lines[0]).not.toContain(TOKEN);
+  });
+
+  it('leaves the logger it came from fully redacted', () => {
+    const { logger, lines } = capture();
+    eventLogger(logger);
+    logger.child({ requestId: 'r1' }).error({ auth: { token: TOKEN } }, 'x');
+    expect(lines[0]).not.toContain(TOKEN);
   });
 });
