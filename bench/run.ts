@@ -9,8 +9,8 @@
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, arch, release, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, arch, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { measureMemory } from './memory';
 import { startEmulator } from './processes';
@@ -145,11 +145,12 @@ async function main(): Promise<void> {
   }
   results.machine.loadAverage.end = loadavg()[0] ?? 0;
 
-  const dir = join(ROOT, 'bench', 'results');
+  // A trial run (--no-write) leaves the repository as it was: its figures go to the temp directory.
+  const dir = options.write ? join(ROOT, 'bench', 'results') : mkdtempSync(join(tmpdir(), 'campaign-gateway-bench-results-'));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${results.machine.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ options: { ...options, only: [...options.only] }, ...results }, null, 2)}\n`);
-  log(`results: ${relative(ROOT, file)}`);
+  log(`results: ${options.write ? relative(ROOT, file) : file}`);
   if (options.write) {
     updateBenchmarksMd(join(ROOT, 'BENCHMARKS.md'), renderGenerated(results, relative(ROOT, file)));
     log('BENCHMARKS.md updated');
