@@ -6,6 +6,7 @@ import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { recordStartAttempt } from './observability/startAudit';
 import { CampaignService } from './campaigns/campaignService';
+import { Deadline } from './aws/deadline';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue, Principal } from './graphql/context';
@@ -59,14 +60,13 @@ export async function createGateway({ config, logger, metrics, client, authentic
         else scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
         throw authenticationFailure(err);
       }
-      // Every AWS call of this request, retries included, ends by this deadline. Its timer is
-      // cleared when the response closes: an AbortSignal.timeout would keep the signal, and all
-      // that the SDK hung on it, alive for the whole deadline after the answer (measured: heap
-      // 87 MB instead of 22 MB after 50k starts).
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), config.upstream.deadlineMs).unref();
-      scope.response.once('close', () => clearTimeout(timer));
-      const requestCampaigns = campaigns.withDeadline(deadline.signal);
+      // Every AWS call of this request, retries included, ends by this deadline. It is disposed
+      // of when the response closes: a timer left running (as with AbortSignal.timeout) would
+      // keep all that the calls hung on it alive for the whole deadline after the answer
+      // (measured: heap 87 MB instead of 22 MB after 50k starts).
+      const deadline = Deadline.in(config.upstream.deadlineMs);
+      scope.response.once('close', () => deadline.dispose());
+      const requestCampaigns = campaigns.withDeadline(deadline);
       return {
         requestId,
         scope,

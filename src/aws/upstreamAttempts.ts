@@ -1,4 +1,5 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Deadline } from './deadline';
 import type { Pluggable } from '@smithy/types';
 
 /**
@@ -49,13 +50,13 @@ export function classifyAttemptError(err: unknown): AttemptResult {
  */
 interface CallState {
   readonly attempts: UpstreamAttempt[];
-  readonly deadline: AbortSignal | undefined;
+  readonly deadline: Deadline | undefined;
   /** Whether an HTTP attempt is on the wire (the HTTP handler then answers the deadline itself). */
   inFlight: boolean;
 }
 
 const calls = new WeakMap<object, CallState>();
-const deadlines = new WeakMap<object, AbortSignal>();
+const deadlines = new WeakMap<object, Deadline>();
 /** Where the attempt recorder hands an attempt's deadline to the HTTP handler (see `DeadlineAwareHttpHandler`). */
 const REQUEST_DEADLINE = Symbol('campaignGatewayDeadline');
 
@@ -77,7 +78,7 @@ export function attemptsOfCall(input: unknown): readonly UpstreamAttempt[] {
  * in the background; the retry it would start is not sent). Replaces the SDK's per-call
  * `abortSignal` option, which would bypass the SDK's handler cache. Returns `command`, to send.
  */
-export function withDeadline<C extends { readonly input: object }>(command: C, deadline: AbortSignal | undefined): C {
+export function withDeadline<C extends { readonly input: object }>(command: C, deadline: Deadline | undefined): C {
   if (deadline) deadlines.set(command.input, deadline);
   return command;
 }
@@ -105,11 +106,10 @@ function untilDeadline<T>(outcome: Promise<T>, call: CallState): Promise<T> {
   const { deadline } = call;
   if (!deadline) return outcome;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
+    const stopWaiting = deadline.onPass(() => {
       if (!call.inFlight) reject(abortError());
-    };
-    deadline.addEventListener('abort', onAbort, { once: true });
-    outcome.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort));
+    });
+    outcome.then(resolve, reject).finally(stopWaiting);
   });
 }
 
@@ -128,7 +128,7 @@ export function attemptTracking<Input extends object, Output extends object>(): 
           const call: CallState = { attempts: [], deadline: deadlines.get(args.input), inFlight: false };
           calls.set(args.input, call);
           try {
-            if (call.deadline?.aborted) throw abortError();
+            if (call.deadline?.passed) throw abortError();
             return await untilDeadline(next(args), call);
           } catch (err) {
             const { attempts } = call;
@@ -147,13 +147,13 @@ export function attemptTracking<Input extends object, Output extends object>(): 
         (next) => async (args) => {
           const call = calls.get(args.input);
           if (!call) return next(args);
-          if (call.deadline?.aborted) {
+          if (call.deadline?.passed) {
             const err = abortError();
             call.attempts.push({ result: 'not-sent', error: err });
             throw err;
           }
           // After the signing step: this request object is the one the HTTP handler gets.
-          if (call.deadline) (args.request as { [REQUEST_DEADLINE]?: AbortSignal })[REQUEST_DEADLINE] = call.deadline;
+          if (call.deadline) (args.request as { [REQUEST_DEADLINE]?: Deadline })[REQUEST_DEADLINE] = call.deadline;
           call.inFlight = true;
           try {
             const output = await next(args);
@@ -175,11 +175,19 @@ export function attemptTracking<Input extends object, Output extends object>(): 
 
 /**
  * The SDK's Node HTTP handler, with each attempt aborted by its call's deadline (handed on by the
- * attempt recorder), as the SDK's per-call `abortSignal` option would.
+ * attempt recorder), as the SDK's per-call `abortSignal` option would. The handler is given a
+ * signal of the SDK's own minimal shape (`aborted`, `onabort`), which it supports besides
+ * EventTarget signals.
  */
 export class DeadlineAwareHttpHandler extends NodeHttpHandler {
   override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const deadline = (request as { [REQUEST_DEADLINE]?: AbortSignal })[REQUEST_DEADLINE];
-    return super.handle(request, deadline ? { ...options, abortSignal: deadline } : options);
+    const deadline = (request as { [REQUEST_DEADLINE]?: Deadline })[REQUEST_DEADLINE];
+    if (!deadline) return super.handle(request, options);
+    const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: deadline.passed, onabort: null };
+    const stopWatching = deadline.onPass(() => {
+      abortSignal.aborted = true;
+      abortSignal.onabort?.();
+    });
+    return super.handle(request, { ...options, abortSignal }).finally(stopWatching);
   }
 }

@@ -5,6 +5,7 @@ import {
   StartCampaignCommand,
   type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
+import type { Deadline } from '../aws/deadline';
 import { attemptsOf, mayHaveBeenDelivered, withDeadline } from '../aws/upstreamAttempts';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
@@ -49,11 +50,11 @@ export class CampaignService {
    */
   constructor(
     private readonly client: ConnectCampaignsV2Client,
-    private readonly deadline?: AbortSignal,
+    private readonly deadline?: Deadline,
   ) {}
 
   /** The same service, with every AWS call bounded by `deadline`. */
-  withDeadline(deadline: AbortSignal): CampaignService {
+  withDeadline(deadline: Deadline): CampaignService {
     return new CampaignService(this.client, deadline);
   }
 

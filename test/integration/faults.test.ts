@@ -1,5 +1,6 @@
 import { CircuitState } from 'cockatiel';
 import { CampaignService } from '../../src/campaigns/campaignService';
+import { Deadline } from '../../src/aws/deadline';
 import { startHarness, useHarness, type Harness } from '../helpers/gatewayHarness';
 
 const START = /* GraphQL */ `
@@ -179,7 +180,7 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
   });
 
   it('sends nothing once the deadline has passed', async () => {
-    const late = new CampaignService(h.client).withDeadline(AbortSignal.abort());
+    const late = new CampaignService(h.client).withDeadline(Deadline.passed());
     await expect(late.start(ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     await expect(late.getStates([ID])).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(h.emulator.callCount()).toBe(0);

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CampaignService } from '../../src/campaigns/campaignService';
+import { Deadline } from '../../src/aws/deadline';
 import { CampaignReadError, UpstreamError } from '../../src/campaigns/upstreamError';
 
 const REQUEST_ID = 'aws-req-1';
@@ -27,9 +28,11 @@ describe('CampaignService and the SDK handler cache', () => {
   it('sends every call without per-call options, even with a deadline, so the cached middleware stack serves it', async () => {
     awsMock.on(StartCampaignCommand).resolves({ $metadata: { requestId: REQUEST_ID } });
     awsMock.on(GetCampaignStateBatchCommand).resolves({ successfulRequests: [{ campaignId: 'c1', state: 'Running' }] });
-    const bounded = service.withDeadline(new AbortController().signal);
+    const deadline = Deadline.in(10_000);
+    const bounded = service.withDeadline(deadline);
     await bounded.start('c1');
     await bounded.getStates(['c1']);
+    deadline.dispose();
     expect(awsMock.calls().map((call) => call.args.length)).toEqual([1, 1]);
   });
 });
