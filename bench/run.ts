@@ -3,7 +3,7 @@
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
- *                    [--warmup 2] [--only starts,reads,startup,memory,profile] [--label "..."]
+ *                    [--warmup 2] [--only starts,reads,startup,memory,profile,layers] [--label "..."]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
@@ -12,8 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, arch, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
+import type { LayersResult } from './layers';
 import { measureMemory } from './memory';
-import { startEmulator } from './processes';
+import { DIST, awsEnv, startEmulator } from './processes';
 import { measureProfiles } from './profile';
 import { measureReads } from './reads';
 import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFacts } from './report';
@@ -21,7 +22,7 @@ import { measureStarts, startTargets } from './starts';
 import { measureStartup } from './startup';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'startup', 'memory', 'profile'] as const;
+const PARTS = ['starts', 'reads', 'startup', 'memory', 'profile', 'layers'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -139,6 +140,15 @@ async function main(): Promise<void> {
     if (options.only.has('memory')) results.memory = await measureMemory(emulator, options.connections, options.poolSize, log);
     if (options.only.has('profile')) {
       results.profiles = await measureProfiles(emulator, options.connections, options.profileDurationS, options.poolSize, log, options.keepProfiles);
+    }
+    if (options.only.has('layers')) {
+      // No network: the SDK clients get a canned answer; the address is never dialled.
+      const out = execFileSync(process.execPath, [join(DIST, 'bench', 'layers.js')], { env: awsEnv('http://127.0.0.1:9'), encoding: 'utf8' });
+      results.layers = JSON.parse(out) as LayersResult;
+      log(
+        `layers: Apollo pipeline ${results.layers.apolloPipelineUs.toFixed(1)} µs/start; SDK call ${results.layers.sdkDefaultClientUs.toFixed(1)} µs ` +
+          `(default client), ${results.layers.sdkGatewayClientUs.toFixed(1)} µs (gateway's client)`,
+      );
     }
   } finally {
     await emulator.stop();
