@@ -15,7 +15,7 @@ import { ConnectCampaignsV2Client, StartCampaignCommand } from '@aws-sdk/client-
 import { createCampaignsClient } from '../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../src/aws/circuitBreaker';
 import { Deadline } from '../src/aws/deadline';
-import { withDeadline } from '../src/aws/upstreamAttempts';
+import { boundByDeadline } from '../src/aws/upstreamAttempts';
 import type { CampaignLoaders } from '../src/campaigns/campaignLoaders';
 import type { CampaignService } from '../src/campaigns/campaignService';
 import { loadConfig } from '../src/config';
@@ -110,7 +110,7 @@ function sdkStart(kind: 'default' | 'gateway'): (i: number) => Promise<unknown> 
   return async (i) => {
     const deadline = Deadline.in(10_000);
     try {
-      return await client.send(withDeadline(new StartCampaignCommand({ id: `bench-start-${i}` }), deadline));
+      return await client.send(boundByDeadline(new StartCampaignCommand({ id: `bench-start-${i}` }), deadline));
     } finally {
       deadline.dispose();
     }

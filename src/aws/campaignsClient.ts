@@ -65,7 +65,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
   const client = new ConnectCampaignsV2Client({
     // The middleware stack is resolved once per command class instead of on every call (re-sorting
     // and re-concatenating ~15 steps each time). That holds only for calls sent without per-call
-    // options, so request deadlines go through `withDeadline`, and it shares one middleware context
+    // options, so request deadlines go through `boundByDeadline`, and it shares one middleware context
     // between all calls of a class, so per-call state is kept by the command's input instead.
     cacheMiddleware: true,
     // The Node handler sets no timeouts by default, and requestTimeout alone only logs a warning.

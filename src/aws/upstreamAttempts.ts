@@ -78,7 +78,7 @@ export function attemptsOfCall(input: unknown): readonly UpstreamAttempt[] {
  * in the background; the retry it would start is not sent). Replaces the SDK's per-call
  * `abortSignal` option, which would bypass the SDK's handler cache. Returns `command`, to send.
  */
-export function withDeadline<C extends { readonly input: object }>(command: C, deadline: Deadline | undefined): C {
+export function boundByDeadline<C extends { readonly input: object }>(command: C, deadline: Deadline | undefined): C {
   if (deadline) deadlines.set(command.input, deadline);
   return command;
 }
@@ -115,7 +115,7 @@ function untilDeadline<T>(outcome: Promise<T>, call: CallState): Promise<T> {
 
 /**
  * Records every HTTP attempt of every call (inside the SDK's retry loop) and files the list
- * under the call's final error, for `attemptsOf`; bounds calls by their deadline (`withDeadline`).
+ * under the call's final error, for `attemptsOf`; bounds calls by their deadline (`boundByDeadline`).
  * When the deadline ends a call during a retry back-off, after AWS had answered, the call fails
  * with that last answer rather than with the abort: nothing was in flight, and the answer says
  * more. The client's HTTP handler must be a `DeadlineAwareHttpHandler`.

@@ -6,7 +6,7 @@ import {
   type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
 import type { Deadline } from '../aws/deadline';
-import { attemptsOf, mayHaveBeenDelivered, withDeadline } from '../aws/upstreamAttempts';
+import { attemptsOf, mayHaveBeenDelivered, boundByDeadline } from '../aws/upstreamAttempts';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
@@ -45,8 +45,8 @@ export type StateLookup = CampaignState | null | Error;
  */
 export class CampaignService {
   /**
-   * @param deadline aborts every AWS call still running (retries and back-off included) when it
-   *   fires; one per GraphQL request (see `withDeadline`).
+   * @param deadline ends every AWS call still running (retries and back-off included) when it
+   *   passes; one per GraphQL request (see `withDeadline`).
    */
   constructor(
     private readonly client: ConnectCampaignsV2Client,
@@ -58,9 +58,9 @@ export class CampaignService {
     return new CampaignService(this.client, deadline);
   }
 
-  /** `command`, bounded by this service's deadline (see `withDeadline`). */
+  /** `command`, bounded by this service's deadline (see `boundByDeadline`). */
   private bounded<C extends { readonly input: object }>(command: C): C {
-    return withDeadline(command, this.deadline);
+    return boundByDeadline(command, this.deadline);
   }
 
   async start(id: string): Promise<StartCampaignResult> {
