@@ -15,7 +15,6 @@ import { ConnectCampaignsV2Client, StartCampaignCommand } from '@aws-sdk/client-
 import { createCampaignsClient } from '../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../src/aws/circuitBreaker';
 import { Deadline } from '../src/aws/deadline';
-import { boundByDeadline } from '../src/aws/upstreamAttempts';
 import type { CampaignLoaders } from '../src/campaigns/campaignLoaders';
 import type { CampaignService } from '../src/campaigns/campaignService';
 import { loadConfig } from '../src/config';
@@ -104,15 +103,15 @@ function sdkStart(kind: 'default' | 'gateway'): (i: number) => Promise<unknown> 
     connectTimeoutMs: 1000,
     metrics: createMetrics(),
     breaker: createUpstreamBreaker({ failures: 5, openMs: 5000 }),
+    // Only the HTTP handler is replaced.
+    transportForBenchmarks: cannedAws,
   });
-  // Only the HTTP handler is replaced (before the first call, when the SDK resolves its stack).
-  (client.config as { requestHandler: unknown }).requestHandler = cannedAws;
   return async (i) => {
-    const deadline = Deadline.in(10_000);
+    const aws = client.forRequest();
     try {
-      return await client.send(boundByDeadline(new StartCampaignCommand({ id: `bench-start-${i}` }), deadline));
+      return await aws.send(new StartCampaignCommand({ id: `bench-start-${i}` }));
     } finally {
-      deadline.dispose();
+      aws.close();
     }
   };
 }

@@ -26,6 +26,13 @@ export interface Config {
    */
   schemaAuthDirectives: boolean;
   maxStartsPerOperation: number;
+  /**
+   * Most AWS calls one GraphQL request may send (retries of a call not counted). Requests whose
+   * cost can be known ahead are refused over it before any call; the rest stop at it.
+   */
+  maxAwsCallsPerRequest: number;
+  /** Most `_entities` representations one request may hold. */
+  maxEntityRepresentations: number;
   logLevel: LogLevel;
   /**
    * On SIGTERM, how long /readyz answers 503 while requests are still accepted, so a load
@@ -158,6 +165,8 @@ export function loadConfig(env: Env = process.env): Config {
     startScope: read(env, 'AUTH_START_SCOPE') ?? 'campaigns:start',
     schemaAuthDirectives: oneOf(env, 'SCHEMA_AUTH_DIRECTIVES', ['on', 'off'] as const, 'on') === 'on',
     maxStartsPerOperation: integer(env, 'MAX_STARTS_PER_OPERATION', 10, 1, 1000),
+    maxAwsCallsPerRequest: integer(env, 'MAX_AWS_CALLS_PER_REQUEST', 100, 1, 10_000),
+    maxEntityRepresentations: integer(env, 'MAX_ENTITY_REPRESENTATIONS', 500, 1, 10_000),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

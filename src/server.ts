@@ -2,7 +2,8 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
-import { createUpstreamBreaker, watchBreaker } from './aws/circuitBreaker';
+import { createUpstreamBreaker } from './aws/circuitBreaker';
+import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
 import type { Tracing } from './observability/tracing';
 
@@ -33,6 +34,8 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
+    deadlineMs: config.upstream.deadlineMs,
+    maxCallsPerRequest: config.maxAwsCallsPerRequest,
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,

@@ -1,5 +1,5 @@
 import type { AuthConfig } from '../config';
-import type { Principal } from '../graphql/context';
+import type { Principal } from './principal';
 import { AuthenticationError, createJwtVerifier, type JwtVerifierOptions } from './jwtVerifier';
 
 /** The caller when authentication is off (AUTH_MODE=none): may do everything. */

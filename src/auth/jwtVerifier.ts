@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Principal } from '../graphql/context';
+import type { Principal } from './principal';
 
 /**
  * Signature algorithms a token may use: asymmetric only. `none` and HS* are never accepted (an

@@ -1,22 +1,189 @@
-import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+/**
+ * The one way to AWS Connect Outbound Campaigns. `createCampaignsClient` builds the process's SDK
+ * client; `forRequest` hands each GraphQL request a `CampaignsApi` of its own, and everything the
+ * gateway promises about that request's AWS work is kept here, in this order:
+ *
+ * 1. the budget: at most `maxCallsPerRequest` calls per request (retries not counted);
+ * 2. the deadline: no attempt starts after it, and an attempt still on the wire at it (headers
+ *    or body) is cut;
+ * 3. the circuit breaker: calls fail at once, unsent, while AWS gives no answer at all;
+ * 4. each HTTP attempt, recorded and classified by what happened on the wire (`classifyAttempt`),
+ *    and cut at `requestTimeoutMs` whether it waits for headers or for the rest of a body;
+ * 5. the duration histogram.
+ *
+ * A failed call is an `AwsCallFailure` carrying its attempts; a call over budget is refused with
+ * `AwsCallBudgetExceededError` before anything is sent. Nothing outside this module sees the SDK
+ * client, its middleware stack or the per-call bookkeeping below.
+ */
+import {
+  ConnectCampaignsV2Client,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-connectcampaignsv2';
 import { version as sdkVersion } from '@aws-sdk/client-connectcampaignsv2/package.json';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Handler, HttpHandlerOptions, Pluggable } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
-import type { Metrics } from '../observability/metrics';
-import { START_CAMPAIGN_EXCEPTIONS } from '../campaigns/types';
-import { DeadlineAwareHttpHandler, attemptTracking } from './upstreamAttempts';
-import { breakerMiddleware } from './circuitBreaker';
+import { Deadline } from './deadline';
+import { CAMPAIGN_ACTION_EXCEPTIONS } from './exceptions';
+
+// ---------------------------------------------------------------------------------------------
+// What the service layer sees
+
+/**
+ * AWS operations that change a campaign's state. A lost answer to one of them leaves the outcome
+ * unknown (it may have happened), never "not sent". One row per action.
+ */
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['StartCampaign', 'PauseCampaign', 'ResumeCampaign', 'StopCampaign']);
+
+/** An SDK command of this service (any `new XxxCommand(input)` of @aws-sdk/client-connectcampaignsv2). */
+export interface CampaignsCommand<Output extends ServiceOutputTypes = ServiceOutputTypes> {
+  readonly input: ServiceInputTypes;
+  resolveMiddleware(...args: never[]): Handler<never, Output>;
+}
+
+/** What the service layer may do with AWS: send a command, within its request's budget and deadline. */
+export interface CampaignsApi {
+  /**
+   * The command's output; or `AwsCallFailure` (with the attempts made), or
+   * `AwsCallBudgetExceededError` when the request has used up its calls (nothing is sent).
+   */
+  send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output>;
+}
+
+/** A request's `CampaignsApi`; `close` it when the request is over (its deadline timer goes too). */
+export interface RequestCampaignsApi extends CampaignsApi {
+  /** Calls sent so far (refused ones not counted). */
+  readonly callsMade: number;
+  close(): void;
+}
+
+/**
+ * What became of one HTTP attempt of an AWS call:
+ * - answered: AWS sent a status line and a complete body (a success or a service error);
+ * - not-sent: the request never left (connection refused, name not resolved, connect timeout,
+ *   or refused here: deadline passed, circuit open);
+ * - no-answer: the request may have reached AWS but no complete answer came back (timeout,
+ *   reset, a status line whose body never completed). For a mutating call the change may have
+ *   happened.
+ */
+export type AttemptResult = 'answered' | 'not-sent' | 'no-answer';
+
+export interface UpstreamAttempt {
+  result: AttemptResult;
+  /** The attempt's error as the HTTP handler or deserializer threw it; absent on success. */
+  error?: unknown;
+}
+
+/** An AWS call that did not succeed. Its message is for logs, never for callers. */
+export class AwsCallFailure extends Error {
+  override readonly name = 'AwsCallFailure';
+  readonly mutating: boolean;
+  constructor(
+    readonly operation: string,
+    /** Every attempt, in order; at least one (a call refused before sending counts one not-sent). */
+    readonly attempts: readonly UpstreamAttempt[],
+    /** The SDK's error of the call (AWS's exception when it answered). */
+    override readonly cause: unknown,
+  ) {
+    super(`${operation} failed: ${describeError(cause)}`);
+    this.mutating = MUTATING_OPERATIONS.has(operation);
+  }
+
+  /** Whether any attempt may have reached AWS without its answer coming back. */
+  get mayHaveBeenDelivered(): boolean {
+    return this.attempts.some((a) => a.result === 'no-answer');
+  }
+
+  /** Whether the last attempt got a complete answer from AWS. */
+  get answered(): boolean {
+    return this.attempts[this.attempts.length - 1]?.result === 'answered';
+  }
+}
+
+/** The request has made all the AWS calls it may (`MAX_AWS_CALLS_PER_REQUEST`); this one was not sent. */
+export class AwsCallBudgetExceededError extends Error {
+  override readonly name = 'AwsCallBudgetExceededError';
+  constructor(
+    readonly limit: number,
+    readonly operation: string,
+  ) {
+    super(`${operation} not sent: the request has used its ${limit} AWS calls`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one classifier
+
+/** Socket error codes of a request that never left. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Codes of a connection cut once the request may have left. */
+const CUT_OFF_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** @smithy/node-http-handler's message for its connect timeout (its name is just TimeoutError). */
+const CONNECT_TIMEOUT = /did not establish a connection/;
+/** Marks errors this module throws for a call or attempt it refused to send. */
+const NOT_SENT = Symbol('campaignGatewayNotSent');
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $response?: unknown;
+  isBrokenCircuitError?: unknown;
+  [NOT_SENT]?: true;
+}
+
+/**
+ * Classifies one attempt by what happened on the wire. `cut` says this module aborted it while
+ * on the wire (deadline or attempt timeout). Judged by shape, not class: under some runtimes
+ * (Jest's VM contexts) Node's socket errors are not `instanceof Error` of the SDK's realm.
+ * Whatever is not known to be unsent, nor known to be answered in full, may have been delivered.
+ */
+export function classifyAttempt(error: unknown, wire: { cut?: boolean } = {}): AttemptResult {
+  if (error === undefined) return 'answered';
+  if (wire.cut) return 'no-answer';
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (e[NOT_SENT] === true || e.isBrokenCircuitError === true) return 'not-sent';
+  if (typeof e.$metadata?.httpStatusCode === 'number' || e.$response !== undefined) {
+    // A status line came. A body cut short is no answer; a complete one (a service error, or a
+    // body that could not be parsed) is.
+    const bodyCut =
+      CUT_OFF_CODES.has(code) || name === 'TimeoutError' || name === 'AbortError' || /\baborted\b|socket hang up|premature close/i.test(message);
+    return bodyCut ? 'no-answer' : 'answered';
+  }
+  if (NOT_SENT_CODES.has(code)) return 'not-sent';
+  if (CONNECT_TIMEOUT.test(message) || /\bECONNREFUSED\b/.test(message)) return 'not-sent';
+  return 'no-answer';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The factory
+
+/** What the duration histogram needs (a prom-client Histogram fits). */
+export interface DurationHistogram {
+  startTimer(labels: { operation: string }): (labels: { outcome: string }) => unknown;
+}
 
 export interface CampaignsClientOptions {
+  /** Limit on one HTTP attempt, from sending to the last byte of the answer; past it the attempt is cut (and may be retried). */
   requestTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Limit on all AWS work of one request (`forRequest`), retries and back-off included. */
+  deadlineMs?: number;
+  /** Most AWS calls one request may send (`MAX_AWS_CALLS_PER_REQUEST`). */
+  maxCallsPerRequest?: number;
   /**
    * The bundled emulator's base URL. When set, the client talks to it with a fixed region and
    * fake credentials; otherwise the SDK's standard configuration (environment, profile,
    * AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, ...) applies unchanged.
    */
   emulatorEndpoint?: string;
-  metrics?: Pick<Metrics, 'upstreamDuration'>;
+  metrics?: { upstreamDuration: DurationHistogram };
   /** Overrides AWS_MAX_ATTEMPTS; for tests that need exact call counts. */
   maxAttempts?: number;
   /**
@@ -26,9 +193,263 @@ export interface CampaignsClientOptions {
   retryDelayMs?: number;
   /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
   breaker?: CircuitBreakerPolicy;
+  /** Replaces the HTTP transport; for benchmarks that answer in-process. Attempts are then not cut by time. */
+  transportForBenchmarks?: ConnectCampaignsV2Client['config']['requestHandler'];
 }
 
-const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
+export interface CampaignsClient {
+  /** A `CampaignsApi` for one GraphQL request, with its own deadline (default `deadlineMs`) and budget. */
+  forRequest(overrides?: { deadline?: Deadline; maxCalls?: number }): RequestCampaignsApi;
+  /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
+  retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_CALLS_PER_REQUEST = 100;
+const DEFAULT_DEADLINE_MS = 10_000;
+
+/** The one SDK client of a gateway process. This is the only module that constructs one. */
+export function createCampaignsClient(options: CampaignsClientOptions): CampaignsClient {
+  const client = buildSdkClient(options);
+  const histogram = options.metrics?.upstreamDuration;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const defaultMaxCalls = options.maxCallsPerRequest ?? DEFAULT_MAX_CALLS_PER_REQUEST;
+
+  async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
+    const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
+    if (!options.breaker) return run();
+    type Outcome = { ok: true; value: Output } | { ok: false; error: unknown };
+    // Answered failures pass the breaker as values, so that they count as successes.
+    const outcome: Outcome = await options.breaker.execute(async () => {
+      try {
+        return { ok: true, value: await run() };
+      } catch (error) {
+        if (call.attempts.length > 0 && call.attempts.every((a) => a.result !== 'answered')) throw error;
+        return { ok: false, error };
+      }
+    });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  return {
+    forRequest({ deadline = Deadline.in(deadlineMs), maxCalls = defaultMaxCalls } = {}) {
+      let callsMade = 0;
+      return {
+        get callsMade() {
+          return callsMade;
+        },
+        close: () => deadline.dispose(),
+        async send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
+          const operation = operationOf(command);
+          if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
+          callsMade++;
+          const end = histogram?.startTimer({ operation });
+          const call = startCall(command, deadline, options.requestTimeoutMs);
+          try {
+            if (deadline.passed) throw notSent(abortError());
+            const output = await sendOnce(command, call);
+            end?.({ outcome: 'success' });
+            return output;
+          } catch (err) {
+            const final = finalError(err, call.attempts);
+            end?.({ outcome: outcomeLabel(final) });
+            const attempts = call.attempts.length > 0 ? [...call.attempts] : [{ result: classifyAttempt(final), error: final }];
+            throw new AwsCallFailure(operation, attempts, final);
+          } finally {
+            calls.delete(command.input);
+          }
+        },
+      };
+    },
+    async retrySettings() {
+      const strategy = (await client.config.retryStrategy()) as { mode?: string };
+      return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
+const KNOWN_EXCEPTIONS: ReadonlySet<string> = new Set(CAMPAIGN_ACTION_EXCEPTIONS);
+
+function outcomeLabel(err: unknown): string {
+  const name = (err as ErrorShape | null)?.name;
+  return typeof name === 'string' && KNOWN_EXCEPTIONS.has(name) ? name : 'error';
+}
+
+function operationOf(command: object): string {
+  return command.constructor.name.replace(/Command$/, '');
+}
+
+/**
+ * When the deadline ends a call during a retry back-off after AWS had answered, the call fails
+ * with that last answer rather than with the abort: nothing was in flight, and the answer says more.
+ */
+function finalError(err: unknown, attempts: readonly UpstreamAttempt[]): unknown {
+  const last = attempts[attempts.length - 1];
+  return isAbort(err) && last?.result === 'answered' && typeof last.error === 'object' && last.error !== null ? last.error : err;
+}
+
+/** An error as one line for logs; never fails. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  try {
+    return String(err);
+  } catch {
+    // e.g. an object without a prototype: describing a failure must not fail.
+    return Object.prototype.toString.call(err);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per call and per attempt, inside the SDK (this is where SDK internals are relied on; see
+// test/unit/campaignsClientSdk.test.ts, which fails when the SDK changes under them)
+
+/**
+ * One call (one `send`, all its attempts). Kept by the command's input object, not on the
+ * middleware context: with the SDK's handler cache (`cacheMiddleware`) one context is shared by
+ * every call of a command class, concurrent ones too.
+ */
+interface CallState {
+  readonly attempts: UpstreamAttempt[];
+  readonly deadline: Deadline;
+  readonly attemptTimeoutMs: number;
+  /** An attempt is on the wire (the deadline then cuts it, and its failure ends the call). */
+  inFlight: boolean;
+  /** Set while the caller waits: ends the wait once the deadline has passed and nothing is on the wire. */
+  endWait?: () => void;
+}
+
+/** One attempt on the wire: cut by the deadline or the attempt timeout, headers or body. */
+class AttemptWatch {
+  cut: Error | undefined;
+  private onCut: ((err: Error) => void) | undefined;
+
+  cutNow(err: Error): void {
+    if (this.cut) return;
+    this.cut = err;
+    this.onCut?.(err);
+  }
+
+  whenCut(listener: (err: Error) => void): void {
+    this.onCut = listener;
+    if (this.cut) listener(this.cut);
+  }
+}
+
+const calls = new WeakMap<object, CallState>();
+/** By the signed HTTP request object, which the HTTP handler receives. */
+const attemptsOnWire = new WeakMap<object, AttemptWatch>();
+
+function startCall(command: CampaignsCommand, deadline: Deadline, attemptTimeoutMs: number): CallState {
+  if (calls.has(command.input)) throw new TypeError('a command object may be sent only once at a time');
+  const call: CallState = { attempts: [], deadline, attemptTimeoutMs, inFlight: false };
+  calls.set(command.input, call);
+  return call;
+}
+
+function isAbort(err: unknown): boolean {
+  return (err as ErrorShape | null)?.name === 'AbortError';
+}
+
+/** What the SDK's own abort handling throws: not retryable. */
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted: the request deadline has passed'), { name: 'AbortError' });
+}
+
+function attemptTimeoutError(ms: number): Error {
+  // The shape of the Node handler's own request timeout, which the SDK retries as transient.
+  return Object.assign(new Error(`the AWS answer did not complete within ${ms} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+}
+
+function notSent<E extends Error>(err: E): E {
+  return Object.assign(err, { [NOT_SENT]: true as const });
+}
+
+/**
+ * The call as its caller sees it: its outcome, or an abort as soon as the deadline has passed with
+ * no attempt on the wire (during a retry back-off, say; the SDK's retry loop then stops at its next
+ * attempt, which the recorder refuses to send). An attempt on the wire is cut, and its failure ends the call.
+ */
+function untilDeadline<T>(outcome: Promise<T>, call: CallState): Promise<T> {
+  const { deadline } = call;
+  return new Promise<T>((resolve, reject) => {
+    call.endWait = () => {
+      if (deadline.passed && !call.inFlight) reject(abortError());
+    };
+    const stopWaiting = deadline.onPass(() => call.endWait?.());
+    outcome.then(resolve, reject).finally(() => {
+      stopWaiting();
+      call.endWait = undefined;
+    });
+  });
+}
+
+/** Records and bounds every HTTP attempt; inside the SDK's retry and signing steps, so once per attempt. */
+const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
+  applyToStack(stack) {
+    stack.add(
+      (next) => async (args) => {
+        const call = calls.get(args.input);
+        if (!call) throw new TypeError('AWS calls go through CampaignsApi.send');
+        if (call.deadline.passed) {
+          const err = notSent(abortError());
+          call.attempts.push({ result: 'not-sent', error: err });
+          throw err;
+        }
+        const watch = new AttemptWatch();
+        attemptsOnWire.set(args.request as object, watch);
+        const timer = setTimeout(() => watch.cutNow(attemptTimeoutError(call.attemptTimeoutMs)), call.attemptTimeoutMs);
+        const stopWatching = call.deadline.onPass(() => watch.cutNow(abortError()));
+        call.inFlight = true;
+        try {
+          // Deserialization (reading the body) happens inside `next`: the watch covers the whole answer.
+          const output = await next(args);
+          call.attempts.push({ result: 'answered' });
+          return output;
+        } catch (err) {
+          call.attempts.push({ result: classifyAttempt(err, { cut: watch.cut !== undefined }), error: err });
+          throw err;
+        } finally {
+          clearTimeout(timer);
+          stopWatching();
+          call.inFlight = false;
+          call.endWait?.();
+        }
+      },
+      { step: 'finalizeRequest', name: 'campaignGatewayAttemptRecorder', priority: 'low' },
+    );
+  },
+};
+
+/**
+ * The SDK's Node HTTP handler, with each attempt cut when its watch says so: before the headers
+ * through the SDK's own minimal abort-signal shape (`aborted`, `onabort`), after them by
+ * destroying the body stream the deserializer is reading.
+ */
+export class AttemptBoundHttpHandler extends NodeHttpHandler {
+  override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const watch = attemptsOnWire.get(request);
+    if (!watch) return super.handle(request, options);
+    const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
+    let body: { destroy(err: Error): void } | undefined;
+    watch.whenCut((err) => {
+      body?.destroy(err);
+      abortSignal.aborted = true;
+      abortSignal.onabort?.();
+    });
+    let output: Awaited<ReturnType<NodeHttpHandler['handle']>>;
+    try {
+      output = await super.handle(request, { ...options, abortSignal } as HttpHandlerOptions);
+    } catch (err) {
+      // The handler reports every abort as AbortError; a cut says which it was (a timeout is retried).
+      throw watch.cut ?? err;
+    }
+    body = output.response.body as { destroy(err: Error): void };
+    if (watch.cut) body.destroy(watch.cut);
+    return output;
+  }
+}
 
 /**
  * What the SDK's user-agent middleware sends, minus the parts it recomputes on every call (OS
@@ -36,6 +457,9 @@ const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
  */
 const USER_AGENT = `aws-sdk-js/${sdkVersion} lang/js md/nodejs#${process.versions.node} api/connectcampaignsv2#${sdkVersion} app/campaign-gateway`;
 const X_AMZ_USER_AGENT = `aws-sdk-js/${sdkVersion}`;
+
+/** SDK steps that do nothing for this gateway but cost CPU on every call (see `buildSdkClient`). */
+export const REMOVED_SDK_STEPS = ['loggerMiddleware', 'recursionDetectionMiddleware', 'getUserAgentMiddleware'] as const;
 
 /**
  * Without an explicit signer the SDK builds a new SigV4 signer, copying the whole client config,
@@ -60,24 +484,17 @@ function reuseSigners(client: ConnectCampaignsV2Client): void {
   };
 }
 
-/** The one SDK client of a gateway process. This is the only module that constructs one. */
-export function createCampaignsClient(options: CampaignsClientOptions): ConnectCampaignsV2Client {
+function buildSdkClient(options: CampaignsClientOptions): ConnectCampaignsV2Client {
   const client = new ConnectCampaignsV2Client({
-    // The middleware stack is resolved once per command class instead of on every call (re-sorting
-    // and re-concatenating ~15 steps each time). That holds only for calls sent without per-call
-    // options, so request deadlines go through `boundByDeadline`, and it shares one middleware context
-    // between all calls of a class, so per-call state is kept by the command's input instead.
+    // The middleware stack is resolved once per command class instead of on every call. That holds
+    // only for calls sent without per-call options (so deadlines are not passed as `abortSignal`),
+    // and one middleware context is then shared by all calls of a class (so per-call state is kept
+    // by the command's input).
     cacheMiddleware: true,
-    // The Node handler sets no timeouts by default, and requestTimeout alone only logs a warning.
-    requestHandler: new DeadlineAwareHttpHandler({
-      connectionTimeout: options.connectTimeoutMs,
-      requestTimeout: options.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    }),
+    // Attempts are timed by the recorder over the whole answer; the handler bounds connecting.
+    requestHandler: options.transportForBenchmarks ?? new AttemptBoundHttpHandler({ connectionTimeout: options.connectTimeoutMs }),
     // Retries stay the SDK's own (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE): standard mode spends a
-    // shared retry quota (500 tokens, 5 a throttled retry, 14 a failed one; refilled by successes),
-    // so a throttling storm stops being retried instead of being multiplied; adaptive mode also
-    // slows sending after throttling.
+    // shared retry quota, so a throttling storm stops being retried instead of being multiplied.
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.retryDelayMs !== undefined && options.maxAttempts !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }
@@ -90,12 +507,9 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
         }
       : {}),
   });
-  // Steps that do nothing for this gateway but cost CPU on every call: the SDK's logger step (no
-  // SDK logger is configured), Lambda's trace-id propagation (this is not a Lambda), and a user
-  // agent rebuilt per call (replaced by a fixed one).
-  client.middlewareStack.remove('loggerMiddleware');
-  client.middlewareStack.remove('recursionDetectionMiddleware');
-  client.middlewareStack.remove('getUserAgentMiddleware');
+  // The SDK's logger step (no SDK logger is configured), Lambda's trace-id propagation (this is
+  // not a Lambda), and a user agent rebuilt per call (replaced by a fixed one).
+  for (const step of REMOVED_SDK_STEPS) client.middlewareStack.remove(step);
   client.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string> } | undefined;
@@ -108,27 +522,6 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
     { step: 'build', name: 'campaignGatewayUserAgent', priority: 'low' },
   );
   reuseSigners(client);
-  const histogram = options.metrics?.upstreamDuration;
-  if (histogram) {
-    // Outermost step, so one observation covers an operation with all its retries.
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const end = histogram.startTimer({ operation: context.commandName?.replace(/Command$/, '') ?? 'unknown' });
-        try {
-          const output = await next(args);
-          end({ outcome: 'success' });
-          return output;
-        } catch (err) {
-          const name = (err as { name?: unknown } | null)?.name;
-          end({ outcome: typeof name === 'string' && KNOWN_ERRORS.has(name) ? name : 'error' });
-          throw err;
-        }
-      },
-      { step: 'initialize', name: 'campaignGatewayUpstreamDuration', priority: 'high' },
-    );
-  }
-  // Added after the metrics step, so that one runs outermost and sees every call, refused ones too.
-  client.middlewareStack.use(attemptTracking());
-  if (options.breaker) client.middlewareStack.use(breakerMiddleware(options.breaker));
+  client.middlewareStack.use(attemptRecorder);
   return client;
 }

@@ -3,10 +3,8 @@ import {
   GetCampaignStateBatchCommand,
   ListCampaignsCommand,
   StartCampaignCommand,
-  type ConnectCampaignsV2Client,
 } from '@aws-sdk/client-connectcampaignsv2';
-import type { Deadline } from '../aws/deadline';
-import { attemptsOf, mayHaveBeenDelivered, boundByDeadline } from '../aws/upstreamAttempts';
+import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
@@ -40,28 +38,12 @@ export interface ListOptions {
 export type StateLookup = CampaignState | null | Error;
 
 /**
- * Campaign operations over the AWS SDK. Documented outcomes are returned as values; anything
- * else is thrown as UpstreamError. Knows nothing of GraphQL.
+ * Campaign operations over one request's `CampaignsApi` (its AWS budget and deadline). Documented
+ * outcomes are returned as values; anything else is thrown as UpstreamError, or as
+ * AwsCallBudgetExceededError once the request has used its AWS calls. Knows nothing of GraphQL.
  */
 export class CampaignService {
-  /**
-   * @param deadline ends every AWS call still running (retries and back-off included) when it
-   *   passes; one per GraphQL request (see `withDeadline`).
-   */
-  constructor(
-    private readonly client: ConnectCampaignsV2Client,
-    private readonly deadline?: Deadline,
-  ) {}
-
-  /** The same service, with every AWS call bounded by `deadline`. */
-  withDeadline(deadline: Deadline): CampaignService {
-    return new CampaignService(this.client, deadline);
-  }
-
-  /** `command`, bounded by this service's deadline (see `boundByDeadline`). */
-  private bounded<C extends { readonly input: object }>(command: C): C {
-    return boundByDeadline(command, this.deadline);
-  }
+  constructor(private readonly aws: CampaignsApi) {}
 
   async start(id: string): Promise<StartCampaignResult> {
     const problem = campaignIdProblem(id);
@@ -72,14 +54,15 @@ export class CampaignService {
       };
     }
     try {
-      const output = await this.client.send(this.bounded(new StartCampaignCommand({ id })));
+      const output = await this.aws.send(new StartCampaignCommand({ id }));
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
+      if (!(err instanceof AwsCallFailure)) throw err;
       // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
       // "already running" or "throttled" may be answering a start that did happen.
-      const failure = toCampaignFailure(err);
-      if (failure !== null && !mayHaveBeenDelivered(attemptsOf(err) ?? [])) return { ok: false, failure };
-      throw toUpstreamError('StartCampaign', err, true);
+      const failure = toCampaignFailure(err.cause);
+      if (failure !== null && !err.mayHaveBeenDelivered) return { ok: false, failure };
+      throw toUpstreamError(err);
     }
   }
 
@@ -96,7 +79,7 @@ export class CampaignService {
     if (valid.length > 0) {
       let output;
       try {
-        output = await this.client.send(this.bounded(new GetCampaignStateBatchCommand({ campaignIds: valid })));
+        output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: valid }));
       } catch (err) {
         throw readError('GetCampaignStateBatch', err);
       }
@@ -135,9 +118,9 @@ export class CampaignService {
     if (campaignIdProblem(id) !== null) return null;
     let output;
     try {
-      output = await this.client.send(this.bounded(new DescribeCampaignCommand({ id })));
+      output = await this.aws.send(new DescribeCampaignCommand({ id }));
     } catch (err) {
-      if (toCampaignFailure(err)?.kind === 'ResourceNotFoundException') return null;
+      if (err instanceof AwsCallFailure && toCampaignFailure(err.cause)?.kind === 'ResourceNotFoundException') return null;
       throw readError('DescribeCampaign', err);
     }
     const campaign = output.campaign;
@@ -183,14 +166,12 @@ export class CampaignService {
   ): Promise<{ rows: CampaignSummary[]; nextToken: string | null }> {
     let output;
     try {
-      output = await this.client.send(
-        this.bounded(
-          new ListCampaignsCommand({
-            maxResults: LIST_PAGE_SIZE,
-            ...(token !== null ? { nextToken: token } : {}),
-            ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
-          }),
-        ),
+      output = await this.aws.send(
+        new ListCampaignsCommand({
+          maxResults: LIST_PAGE_SIZE,
+          ...(token !== null ? { nextToken: token } : {}),
+          ...(connectInstanceId !== null ? { filters: { instanceIdFilter: { value: connectInstanceId, operator: 'Eq' } } } : {}),
+        }),
       );
     } catch (err) {
       throw readError('ListCampaigns', err);
@@ -200,10 +181,14 @@ export class CampaignService {
   }
 }
 
-/** What a failed read is thrown as: its documented failure, or an undocumented upstream error. */
-function readError(operation: string, err: unknown): CampaignReadError | UpstreamError {
-  const failure = toCampaignFailure(err);
-  return failure !== null ? new CampaignReadError(operation, failure) : toUpstreamError(operation, err, false);
+/**
+ * What a failed read is thrown as: its documented failure, or an undocumented upstream error. A
+ * refusal of the boundary (the request's AWS budget is spent) is passed on as it is.
+ */
+function readError(operation: string, err: unknown): unknown {
+  if (!(err instanceof AwsCallFailure)) return err;
+  const failure = toCampaignFailure(err.cause);
+  return failure !== null ? new CampaignReadError(operation, failure) : toUpstreamError(err);
 }
 
 function lastPlace(items: CampaignPage['items']): ListPosition {

@@ -1,4 +1,5 @@
 import { CampaignState } from '@aws-sdk/client-connectcampaignsv2';
+import { CAMPAIGN_ACTION_EXCEPTIONS } from '../aws/exceptions';
 
 /** AWS's campaign states ("Running", ...); GraphQL exposes them as RUNNING, ... */
 export { CampaignState };
@@ -82,15 +83,7 @@ export interface CampaignPage {
 }
 
 /** The documented exceptions of StartCampaign, by the name AWS puts on the wire. */
-export const START_CAMPAIGN_EXCEPTIONS = [
-  'AccessDeniedException',
-  'ConflictException',
-  'InternalServerException',
-  'InvalidCampaignStateException',
-  'ResourceNotFoundException',
-  'ThrottlingException',
-  'ValidationException',
-] as const;
+export const START_CAMPAIGN_EXCEPTIONS = CAMPAIGN_ACTION_EXCEPTIONS;
 export type StartCampaignExceptionName = (typeof START_CAMPAIGN_EXCEPTIONS)[number];
 
 interface FailureBase {

@@ -1,5 +1,7 @@
-import { CONNECT_TIMEOUT, NOT_SENT_CODES, attemptsOf, mayHaveBeenDelivered } from '../aws/upstreamAttempts';
+import { AwsCallBudgetExceededError, AwsCallFailure, describeError } from '../aws/campaignsClient';
 import type { CampaignFailure } from './types';
+
+export { AwsCallBudgetExceededError };
 
 /**
  * Codes of failures AWS did not document, as callers see them in `extensions.code`:
@@ -19,7 +21,7 @@ export class UpstreamError extends Error {
     readonly code: UpstreamErrorCode,
     override readonly cause: unknown,
   ) {
-    super(`${operation} failed: ${describe(cause)}`);
+    super(`${operation} failed: ${describeError(cause)}`);
   }
 }
 
@@ -37,32 +39,18 @@ export class CampaignReadError extends Error {
   }
 }
 
-const CUT_OFF = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  try {
-    return String(err);
-  } catch {
-    // e.g. an object without a prototype: describing a failure must not fail.
-    return Object.prototype.toString.call(err);
-  }
-}
-
 /**
- * Classifies an undocumented failure. `mutating` is true for calls that change AWS state
- * (StartCampaign), for which a request that may have arrived unanswered makes the outcome unknown.
- * Judged from the call's recorded attempts when the client tracked them (src/aws/upstreamAttempts),
- * else from the final error's shape.
+ * Classifies an undocumented failure from the call's attempts, as the AWS boundary classified
+ * them (`classifyAttempt`): for a mutating call, once an attempt may have arrived unanswered (or
+ * AWS said 2xx with an unreadable body), the outcome is unknown.
  */
-export function toUpstreamError(operation: string, err: unknown, mutating: boolean): UpstreamError {
-  const attempts = attemptsOf(err);
-  return new UpstreamError(operation, attempts ? fromAttempts(err, attempts, mutating) : fromShape(err, mutating), err);
+export function toUpstreamError(failure: AwsCallFailure): UpstreamError {
+  return new UpstreamError(failure.operation, codeOf(failure), failure.cause);
 }
 
-function fromAttempts(err: unknown, attempts: NonNullable<ReturnType<typeof attemptsOf>>, mutating: boolean): UpstreamErrorCode {
-  if (mutating && (mayHaveBeenDelivered(attempts) || answeredSuccess(err))) return 'OUTCOME_UNKNOWN';
-  if (attempts[attempts.length - 1]?.result === 'answered') return 'UPSTREAM_ERROR';
+function codeOf(failure: AwsCallFailure): UpstreamErrorCode {
+  if (failure.mutating && (failure.mayHaveBeenDelivered || answeredSuccess(failure.cause))) return 'OUTCOME_UNKNOWN';
+  if (failure.answered) return 'UPSTREAM_ERROR';
   // Nothing was sent (refused, unresolvable, circuit open, deadline already passed), or a read
   // got no answer: either way AWS did not give one.
   return 'UPSTREAM_UNAVAILABLE';
@@ -74,24 +62,4 @@ function answeredSuccess(err: unknown): boolean {
   return typeof status === 'number' && status >= 200 && status < 300;
 }
 
-function fromShape(err: unknown, mutating: boolean): UpstreamErrorCode {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as {
-    name?: string;
-    code?: string;
-    message?: string;
-    $metadata?: { httpStatusCode?: number };
-    isBrokenCircuitError?: boolean;
-  };
-  if (mutating && answeredSuccess(err)) return 'OUTCOME_UNKNOWN';
-  const answered = typeof e.$metadata?.httpStatusCode === 'number';
-  const neverConnected =
-    (e.code !== undefined && NOT_SENT_CODES.has(e.code)) ||
-    e.isBrokenCircuitError === true ||
-    (e.name === 'TimeoutError' && CONNECT_TIMEOUT.test(e.message ?? ''));
-  if (answered) return 'UPSTREAM_ERROR';
-  if (neverConnected) return 'UPSTREAM_UNAVAILABLE';
-  if (e.name === 'TimeoutError' || (e.code !== undefined && CUT_OFF.has(e.code)) || /socket hang up/i.test(e.message ?? '')) {
-    return mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_UNAVAILABLE';
-  }
-  return mutating ? 'OUTCOME_UNKNOWN' : 'UPSTREAM_ERROR';
-}
+export { AwsCallFailure };

@@ -6,20 +6,27 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
-import { operationSummaryPlugin } from '../observability/graphqlRequestLog';
+import { operationSummaryPlugin } from './operationSummaryPlugin';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { inlineTraceWhenAsked } from './inlineTraceWhenAsked';
 import { buildSchema } from './schema';
 import { operationLimits } from './limits/operationLimits';
 import { startFanOutLimit } from './limits/startFanOut';
+import { awsCallBudgetLimit } from './limits/awsCallBudget';
 
 export interface ApolloOptions {
   production: boolean;
   logger: Logger;
   httpServer: Server;
-  config: Pick<Config, 'limits' | 'maxStartsPerOperation' | 'startScope' | 'schemaAuthDirectives'>;
+  config: Pick<
+    Config,
+    'limits' | 'maxStartsPerOperation' | 'maxAwsCallsPerRequest' | 'maxEntityRepresentations' | 'startScope' | 'schemaAuthDirectives' | 'upstream'
+  >;
 }
+
+/** How long past the request deadline draining waits for an answer to be written. */
+export const DRAIN_MARGIN_MS = 2000;
 
 /** Logs every undocumented failure in full, with the request's id (callers see it masked). */
 const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
@@ -60,8 +67,9 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      // On stop: stop accepting connections and wait (up to 10 s) for requests in flight.
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop: stop accepting connections and wait for requests in flight. Their AWS work ends
+      // by the request deadline, so waiting a little longer than that answers every one of them.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.upstream.deadlineMs + DRAIN_MARGIN_MS }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       // No field has a cache hint, so the implicit cache-control plugin only ever answered
       // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.
@@ -70,6 +78,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
       logUnexpectedErrors,
       ...limits.plugins,
       startFanOutLimit(config.maxStartsPerOperation),
+      awsCallBudgetLimit({ maxCalls: config.maxAwsCallsPerRequest, maxRepresentations: config.maxEntityRepresentations }),
       operationSummaryPlugin,
     ],
   });

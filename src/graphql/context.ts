@@ -2,13 +2,9 @@ import type { RequestScope } from '../observability/requestScope';
 import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
 import type { StartAttempt } from '../observability/startAudit';
+import type { Principal } from '../auth/principal';
 
-/** Who is calling. `anonymous` when authentication is off. */
-export interface Principal {
-  subject: string;
-  /** Scopes granted by the caller's token; `all` when authentication is off. */
-  scopes: ReadonlySet<string> | 'all';
-}
+export { hasScope, type Principal } from '../auth/principal';
 
 /** What every resolver gets; built per request, never shared between requests. */
 export interface ContextValue {
@@ -22,8 +18,4 @@ export interface ContextValue {
   loaders: CampaignLoaders;
   /** Records one start attempt: the audit log line and the start counter. */
   recordStart(attempt: StartAttempt): void;
-}
-
-export function hasScope(principal: Principal, scope: string): boolean {
-  return principal.scopes === 'all' || principal.scopes.has(scope);
 }

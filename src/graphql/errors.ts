@@ -2,7 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
-import { CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
+import { AwsCallBudgetExceededError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
+import { AWS_CALL_BUDGET_EXCEEDED, BUDGET_ADVICE } from './limits/awsCallBudget';
 import { toCampaignErrorPayload } from './startCampaignPayload';
 
 const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
@@ -16,7 +17,7 @@ const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
 /** Whether an error is one AWS or the gateway did not document (and so is logged in full, and masked). */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  return !(original instanceof GraphQLError) && !(original instanceof CampaignReadError);
+  return !(original instanceof GraphQLError) && !(original instanceof CampaignReadError) && !(original instanceof AwsCallBudgetExceededError);
 }
 
 /**
@@ -28,6 +29,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const { locations, path } = formatted;
   if (original instanceof UpstreamError) {
     return { message: UPSTREAM_MESSAGES[original.code], locations, path, extensions: { code: original.code } };
+  }
+  if (original instanceof AwsCallBudgetExceededError) {
+    return {
+      message: `This request used all ${original.limit} AWS calls one request may make, so this field was not served. ${BUDGET_ADVICE}`,
+      locations,
+      path,
+      extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: original.limit },
+    };
   }
   if (original instanceof CampaignReadError) {
     const payload = toCampaignErrorPayload(original.failure);

@@ -3,12 +3,12 @@ import { createEmulator, type Emulator } from '../../src/emulator';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics, type Metrics } from '../../src/observability/metrics';
-import { createCampaignsClient } from '../../src/aws/campaignsClient';
-import { createUpstreamBreaker, watchBreaker } from '../../src/aws/circuitBreaker';
+import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
+import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
+import { watchBreaker } from '../../src/observability/breakerLog';
 import { createAuthenticator } from '../../src/auth/authenticator';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
-import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -22,8 +22,8 @@ export interface Harness {
   gateway: Gateway;
   metrics: Metrics;
   breaker: CircuitBreakerPolicy;
-  /** The gateway's SDK client (wired as in production). */
-  client: ConnectCampaignsV2Client;
+  /** The gateway's AWS boundary (wired as in production). */
+  client: CampaignsClient;
   /** Every JSON log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   graphql<TData = Record<string, unknown>>(
@@ -67,6 +67,8 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
+    deadlineMs: config.upstream.deadlineMs,
+    maxCallsPerRequest: config.maxAwsCallsPerRequest,
     emulatorEndpoint: endpoint,
     metrics,
     maxAttempts,

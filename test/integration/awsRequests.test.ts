@@ -24,8 +24,10 @@ describe('requests the gateway sends to AWS', () => {
   it('are SigV4-signed StartCampaign calls for each campaign in turn, with a user agent naming the gateway', async () => {
     const client = createCampaignsClient({ requestTimeoutMs: 3000, connectTimeoutMs: 1000, emulatorEndpoint: endpoint, maxAttempts: 1 });
     try {
-      const first = await client.send(new StartCampaignCommand({ id: 'first-campaign' }));
-      const second = await client.send(new StartCampaignCommand({ id: 'second-campaign' }));
+      const aws = client.forRequest();
+      const first = await aws.send(new StartCampaignCommand({ id: 'first-campaign' }));
+      const second = await aws.send(new StartCampaignCommand({ id: 'second-campaign' }));
+      aws.close();
       expect([first.$metadata.requestId, second.$metadata.requestId]).toEqual(['req-1', 'req-2']);
     } finally {
       client.destroy();

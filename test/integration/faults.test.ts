@@ -178,7 +178,7 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
   });
 
   it('sends nothing once the deadline has passed', async () => {
-    const late = new CampaignService(h.client).withDeadline(Deadline.passed());
+    const late = new CampaignService(h.client.forRequest({ deadline: Deadline.passed() }));
     await expect(late.start(ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     await expect(late.getStates([ID])).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(h.emulator.callCount()).toBe(0);

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CampaignService } from '../../src/campaigns/campaignService';
+import { roomyRequestApi } from '../helpers/campaignsApi';
 import { createCampaignLoaders } from '../../src/campaigns/campaignLoaders';
 import { CampaignReadError, UpstreamError } from '../../src/campaigns/upstreamError';
 import type { CampaignSummary } from '../../src/campaigns/types';
@@ -16,7 +17,7 @@ import { Mutation } from '../../src/graphql/resolvers/Mutation';
 import type { ContextValue } from '../../src/graphql/context';
 
 const awsMock = mockClient(ConnectCampaignsV2Client);
-const service = new CampaignService(new ConnectCampaignsV2Client({ region: 'us-east-1' }));
+const service = new CampaignService(roomyRequestApi());
 const meta = { $metadata: { httpStatusCode: 403, requestId: 'aws-req-1' }, message: 'AWS says no' };
 
 /** Answers every state batch as AWS would: Running for known ids, ResourceNotFound for `gone-*`. */

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CampaignService } from '../../src/campaigns/campaignService';
+import { mockedCampaignsClient, roomyRequestApi } from '../helpers/campaignsApi';
 import { Deadline } from '../../src/aws/deadline';
 import { CampaignReadError, UpstreamError } from '../../src/campaigns/upstreamError';
 
@@ -20,7 +21,7 @@ const REQUEST_ID = 'aws-req-1';
 const meta = { $metadata: { httpStatusCode: 400, requestId: REQUEST_ID }, message: 'AWS says no' };
 
 const awsMock = mockClient(ConnectCampaignsV2Client);
-const service = new CampaignService(new ConnectCampaignsV2Client({ region: 'us-east-1' }));
+const service = new CampaignService(roomyRequestApi());
 
 beforeEach(() => awsMock.reset());
 
@@ -29,7 +30,7 @@ describe('CampaignService and the SDK handler cache', () => {
     awsMock.on(StartCampaignCommand).resolves({ $metadata: { requestId: REQUEST_ID } });
     awsMock.on(GetCampaignStateBatchCommand).resolves({ successfulRequests: [{ campaignId: 'c1', state: 'Running' }] });
     const deadline = Deadline.in(10_000);
-    const bounded = service.withDeadline(deadline);
+    const bounded = new CampaignService(mockedCampaignsClient().forRequest({ deadline }));
     await bounded.start('c1');
     await bounded.getStates(['c1']);
     deadline.dispose();

@@ -12,10 +12,11 @@ import {
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CampaignService } from '../../src/campaigns/campaignService';
+import { roomyRequestApi } from '../helpers/campaignsApi';
 import { CampaignReadError, UpstreamError } from '../../src/campaigns/upstreamError';
 
 const awsMock = mockClient(ConnectCampaignsV2Client);
-const service = new CampaignService(new ConnectCampaignsV2Client({ region: 'us-east-1' }));
+const service = new CampaignService(roomyRequestApi());
 const meta = { $metadata: { httpStatusCode: 400, requestId: 'aws-req-1' }, message: 'AWS says no' };
 
 beforeEach(() => awsMock.reset());

@@ -11,8 +11,7 @@ describe('retry settings of the campaigns client', () => {
     Object.assign(process.env, env);
     const client = createCampaignsClient({ requestTimeoutMs: 3000, connectTimeoutMs: 1000, emulatorEndpoint: 'http://127.0.0.1:1' });
     try {
-      const strategy = (await client.config.retryStrategy()) as { mode?: string };
-      return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };
+      return await client.retrySettings();
     } finally {
       client.destroy();
     }

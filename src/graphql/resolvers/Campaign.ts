@@ -17,6 +17,30 @@ function fromDetails<F extends DetailsField>(field: F) {
     (await ctx.loaders.campaignDetails.load(campaign.id))?.[field] ?? null;
 }
 
+/**
+ * Where each field's value comes from, and so what it costs (see the README's cost table): `state`
+ * from the batched state loader, `summary` from a list row when primed (else DescribeCampaign),
+ * `details` from DescribeCampaign. The AWS call budget (limits/awsCallBudget.ts) prices an
+ * operation by it; a field missing here is priced as `details`.
+ */
+export type CampaignFieldSource = 'free' | 'state' | 'summary' | 'details';
+export const CAMPAIGN_FIELD_SOURCES: Readonly<Record<string, CampaignFieldSource>> = {
+  id: 'free',
+  state: 'state',
+  availableActions: 'state',
+  name: 'summary',
+  arn: 'summary',
+  connectInstanceId: 'summary',
+  type: 'summary',
+  channelSubtypes: 'summary',
+  schedule: 'summary',
+  connectCampaignFlowArn: 'summary',
+  source: 'details',
+  telephony: 'details',
+  timeZone: 'details',
+  tags: 'details',
+};
+
 export const Campaign: CampaignResolvers = {
   // Through the batched state loader, so `_entities` for N campaigns costs ⌈N/25⌉ calls and the
   // `state` fields that follow are already cached. A campaign AWS does not know resolves to null.

@@ -2,7 +2,8 @@ import type { MutationResolvers } from '../../generated/graphql';
 import { hasScope } from '../context';
 import { missingScopePayload, toStartCampaignPayload, type StartCampaignPayload } from '../startCampaignPayload';
 import { awsRequestIdOf } from '../../campaigns/awsErrors';
-import { UpstreamError } from '../../campaigns/upstreamError';
+import { AwsCallBudgetExceededError, UpstreamError } from '../../campaigns/upstreamError';
+import { AWS_CALL_BUDGET_EXCEEDED } from '../limits/awsCallBudget';
 
 export const Mutation: MutationResolvers = {
   async startCampaign(_parent, { id }, ctx) {
@@ -28,6 +29,8 @@ export const Mutation: MutationResolvers = {
       if (err instanceof UpstreamError) {
         awsRequestId = awsRequestIdOf(err.cause);
         errorCode = err.code;
+      } else if (err instanceof AwsCallBudgetExceededError) {
+        errorCode = AWS_CALL_BUDGET_EXCEEDED;
       }
       throw err;
     } finally {

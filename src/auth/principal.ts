@@ -1,0 +1,10 @@
+/** Who is calling. `anonymous` when authentication is off. */
+export interface Principal {
+  subject: string;
+  /** Scopes granted by the caller's token; `all` when authentication is off. */
+  scopes: ReadonlySet<string> | 'all';
+}
+
+export function hasScope(principal: Principal, scope: string): boolean {
+  return principal.scopes === 'all' || principal.scopes.has(scope);
+}
