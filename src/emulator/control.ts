@@ -14,6 +14,7 @@ import type { EmulatorCampaign, OperationName } from './types';
  *   POST   /__emulator/faults     {action:'failNext', operation, times, error}
  *                                 {action:'delay', operation, ms, times?}
  *                                 {action:'dropNext', operation, times}
+ *                                 {action:'dripNext', operation, times, intervalMs?, padBytes?}
  *                                 {action:'clear'}
  *   POST   /__emulator/reset      -> store back to seed, calls and faults cleared
  *   GET    /__emulator/campaigns  -> {campaigns} (with emulator-only `state`)
@@ -68,6 +69,12 @@ function applyFault(faults: Faults, args: Record<string, unknown>): void {
       return;
     case 'dropNext':
       faults.dropNext(operation, args['times'] as number);
+      return;
+    case 'dripNext':
+      faults.dripNext(operation, args['times'] as number, {
+        ...(args['intervalMs'] !== undefined ? { intervalMs: args['intervalMs'] as number } : {}),
+        ...(args['padBytes'] !== undefined ? { padBytes: args['padBytes'] as number } : {}),
+      });
       return;
     case 'clear':
       faults.clear();

@@ -12,6 +12,13 @@ export interface FailSpec {
   status?: number;
 }
 
+/** How a dripped answer arrives: headers at once, then the body one byte every `intervalMs`. */
+export interface DripSpec {
+  intervalMs: number;
+  /** Whitespace added after the body (so an empty answer has bytes to drip too; JSON allows it). */
+  padBytes: number;
+}
+
 export interface FaultInjector {
   /** The next `times` calls of `operation` answer this exception (wire-correct status, headers, body). */
   failNext(operation: OperationName, times: number, error: FailSpec): void;
@@ -22,6 +29,12 @@ export interface FaultInjector {
   delay(operation: OperationName | '*', ms: number, times?: number): void;
   /** The next `times` calls of `operation` get their socket destroyed without an answer. */
   dropNext(operation: OperationName, times: number): void;
+  /**
+   * The next `times` calls of `operation` are carried out (a start does start) and answered with
+   * their status line and headers at once, then their body one byte every `intervalMs` (default
+   * 1000), padded with `padBytes` (default 64) of trailing whitespace: an answer that keeps coming.
+   */
+  dripNext(operation: OperationName, times: number, drip?: Partial<DripSpec>): void;
   clear(): void;
 }
 
@@ -30,9 +43,10 @@ export interface FaultPlan {
   delayMs: number;
   drop: boolean;
   fail: FailSpec | undefined;
+  drip: DripSpec | undefined;
 }
 
-const NO_FAULT: FaultPlan = Object.freeze({ delayMs: 0, drop: false, fail: undefined });
+const NO_FAULT: FaultPlan = Object.freeze({ delayMs: 0, drop: false, fail: undefined, drip: undefined });
 
 interface Pending<T> {
   value: T;
@@ -70,6 +84,7 @@ export class Faults implements FaultInjector {
   private readonly fails = new Map<OperationName, Pending<FailSpec>[]>();
   private readonly drops = new Map<OperationName, number>();
   private readonly delays = new Map<OperationName | '*', Pending<number>>();
+  private readonly drips = new Map<OperationName, Pending<DripSpec>>();
   /** Fast path: most requests in a benchmark see no faults at all. */
   private armed = false;
 
@@ -104,7 +119,20 @@ export class Faults implements FaultInjector {
     this.armed = true;
   }
 
+  dripNext(operation: OperationName, times: number, drip: Partial<DripSpec> = {}): void {
+    assertOperation(operation, false);
+    assertCount(times, 'times');
+    const intervalMs = drip.intervalMs ?? 1000;
+    const padBytes = drip.padBytes ?? 64;
+    if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 1) throw new TypeError('intervalMs must be a positive number');
+    assertCount(padBytes, 'padBytes');
+    if (times === 0) return;
+    this.drips.set(operation, { value: { intervalMs, padBytes }, remaining: times });
+    this.armed = true;
+  }
+
   clear(): void {
+    this.drips.clear();
     this.fails.clear();
     this.drops.clear();
     this.delays.clear();
@@ -118,8 +146,16 @@ export class Faults implements FaultInjector {
     const drop = this.takeDrop(operation);
     // A dropped call never answers, so it does not use up a queued failure.
     const fail = drop ? undefined : this.takeFail(operation);
-    this.armed = this.fails.size > 0 || this.drops.size > 0 || this.delays.size > 0;
-    return { delayMs, drop, fail };
+    const drip = drop ? undefined : this.takeDrip(operation);
+    this.armed = this.fails.size > 0 || this.drops.size > 0 || this.delays.size > 0 || this.drips.size > 0;
+    return { delayMs, drop, fail, drip };
+  }
+
+  private takeDrip(operation: OperationName): DripSpec | undefined {
+    const pending = this.drips.get(operation);
+    if (!pending) return undefined;
+    if (--pending.remaining <= 0) this.drips.delete(operation);
+    return pending.value;
   }
 
   private takeDelay(operation: OperationName): number {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallRecorder } from './calls';
 import { CONTROL_PREFIX, handleControl } from './control';
-import { failureToError, type FailSpec, type Faults } from './faults';
+import { failureToError, type DripSpec, type FailSpec, type Faults } from './faults';
 import { campaignIdsOf, Operations, parseBody, resolveRoute, type ParsedBody, type Route } from './routes';
 import type { MemoryCampaignStore } from './store';
 import { ServiceError, validationError, writeError, writeOk } from './wire';
@@ -32,8 +32,44 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
   const operations = new Operations(deps.store);
   const pending = new Set<NodeJS.Timeout>();
 
-  function answer(route: Route, body: ParsedBody, res: ServerResponse, fail: FailSpec | undefined): void {
+  /**
+   * Makes `res` send its status line and headers at once and then its body (plus `padBytes` of
+   * whitespace, counted in content-length) one byte every `intervalMs`, until done or the client goes.
+   */
+  function drip(res: ServerResponse, { intervalMs, padBytes }: DripSpec): void {
+    const end = res.end.bind(res) as () => ServerResponse;
+    const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, string | number>) => ServerResponse;
+    let length = 0;
+    res.writeHead = ((status: number, headers: Record<string, string | number>) => {
+      length = Number(headers['content-length'] ?? 0) + padBytes;
+      writeHead(status, { ...headers, 'content-length': length });
+      res.flushHeaders();
+      return res;
+    }) as ServerResponse['writeHead'];
+    res.end = ((chunk?: Buffer) => {
+      const bytes = Buffer.concat([chunk ?? Buffer.alloc(0), Buffer.alloc(padBytes, ' ')]);
+      let sent = 0;
+      const next = (): void => {
+        if (res.destroyed) return;
+        if (sent >= bytes.length) {
+          end();
+          return;
+        }
+        res.write(bytes.subarray(sent, ++sent));
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          next();
+        }, intervalMs);
+        pending.add(timer);
+      };
+      next();
+      return res;
+    }) as ServerResponse['end'];
+  }
+
+  function answer(route: Route, body: ParsedBody, res: ServerResponse, fail: FailSpec | undefined, dripSpec?: DripSpec): void {
     if (res.destroyed || res.writableEnded) return;
+    if (dripSpec) drip(res, dripSpec);
     try {
       if (fail) throw failureToError(fail, operations.stateOf(route));
       writeOk(res, operations.execute(route, body));
@@ -63,7 +99,7 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
         req.socket.destroy();
         return;
       }
-      answer(route, body, res, plan.fail);
+      answer(route, body, res, plan.fail, plan.drip);
     };
     if (plan.delayMs <= 0) {
       proceed();

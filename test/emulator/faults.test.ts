@@ -56,6 +56,30 @@ describe('emulator fault injection', () => {
     await expect(pending).rejects.toBeInstanceOf(ThrottlingException);
   });
 
+  it('dripNext answers the status line and headers at once, then the body a byte at a time, after carrying out the call', async () => {
+    fx.emulator.faults.dripNext('StartCampaign', 1, { intervalMs: 40, padBytes: 5 });
+    const started = performance.now();
+    const res = await fetch(`${fx.emulator.url}/v2/campaigns/demo-spring-renewals/start`, { method: 'POST' });
+    const headersAfter = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe('5');
+    // The start happened before the first byte of the body.
+    expect(fx.emulator.store.get('demo-spring-renewals')?.state).toBe('Running');
+    const body = await res.text();
+    const bodyAfter = performance.now() - started;
+    expect(body).toBe('     ');
+    expect(headersAfter).toBeLessThan(100);
+    expect(bodyAfter).toBeGreaterThanOrEqual(150);
+    // Only the next call drips.
+    const reads = await fetch(`${fx.emulator.url}/v2/campaigns/demo-spring-renewals/state`);
+    expect(await reads.json()).toEqual({ state: 'Running' });
+  });
+
+  it('a dripped JSON answer stays valid JSON for the SDK', async () => {
+    fx.emulator.faults.dripNext('GetCampaignState', 1, { intervalMs: 1, padBytes: 3 });
+    await expect(getState()).resolves.toMatchObject({ state: 'Initialized' });
+  });
+
   it('dropNext resets the connection and the SDK throws a connection error', async () => {
     fx.emulator.faults.dropNext('GetCampaignState', 1);
     const error = await caught(getState);
@@ -128,6 +152,19 @@ describe('emulator fault injection', () => {
       expect(reset.status).toBe(200);
       expect(fx.emulator.calls).toHaveLength(0);
       expect(fx.emulator.store.get('demo-spring-renewals')?.state).toBe('Initialized');
+    });
+
+    it('arms dripNext', async () => {
+      const armed = await raw(
+        fx.emulator.url,
+        'POST',
+        '/__emulator/faults',
+        JSON.stringify({ action: 'dripNext', operation: 'GetCampaignState', times: 1, intervalMs: 30, padBytes: 4 }),
+      );
+      expect(armed.status).toBe(200);
+      expect(await elapsed(getState)).toBeGreaterThanOrEqual(4 * 30);
+      const bad = await raw(fx.emulator.url, 'POST', '/__emulator/faults', JSON.stringify({ action: 'dripNext', operation: 'GetCampaignState', times: 1, intervalMs: 0 }));
+      expect(bad.status).toBe(400);
     });
 
     it('arms delay and dropNext, and clears', async () => {

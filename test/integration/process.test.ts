@@ -23,6 +23,29 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(p.lines.some((l) => l.event === 'campaign.start' && l.outcome === 'StartCampaignSuccess')).toBe(true);
   });
 
+  it('answers a start whose AWS answer drips past the deadline when SIGTERM comes during it (OUTCOME_UNKNOWN, audited), then exits 0', async () => {
+    const p = await startServerProcess({ UPSTREAM_DEADLINE_MS: '1500', UPSTREAM_REQUEST_TIMEOUT_MS: '60000', AWS_MAX_ATTEMPTS: '1' });
+    // Headers at once, then a body that would take a minute.
+    await fetch(`${p.emulatorUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'dripNext', operation: 'StartCampaign', times: 1, intervalMs: 600, padBytes: 100 }),
+    });
+    const started = performance.now();
+    const answer = fetch(p.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
+    }).then((r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>);
+    await new Promise((r) => setTimeout(r, 300));
+    p.child.kill('SIGTERM');
+    const body = await answer;
+    expect(body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    expect(performance.now() - started).toBeLessThan(1500 + 1000);
+    await expect(p.exit).resolves.toBe(0);
+    expect(p.lines).toContainEqual(expect.objectContaining({ event: 'campaign.start', outcome: 'error', errorCode: 'OUTCOME_UNKNOWN' }));
+  });
+
   it('exits 1 naming the variable when the configuration is bad', async () => {
     const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } });
     let stderr = '';
