@@ -509,7 +509,9 @@ function buildSdkClient(options: CampaignsClientOptions): ConnectCampaignsV2Clie
   });
   // The SDK's logger step (no SDK logger is configured), Lambda's trace-id propagation (this is
   // not a Lambda), and a user agent rebuilt per call (replaced by a fixed one).
-  for (const step of REMOVED_SDK_STEPS) client.middlewareStack.remove(step);
+  for (const step of REMOVED_SDK_STEPS) {
+    if (!client.middlewareStack.remove(step)) throw new Error(`the AWS SDK has no middleware ${step} any more: review campaignsClient.ts`);
+  }
   client.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string> } | undefined;

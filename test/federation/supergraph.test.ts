@@ -71,6 +71,26 @@ describe('through a real @apollo/gateway, beside a budgets subgraph', () => {
     ]);
   });
 
+  it('bounds the _entities fetch a router makes for another subgraph: 161 references with a described field are refused before any AWS call', async () => {
+    const extra = Array.from({ length: 130 }, (_, i) => `fed-budget-${i}`);
+    for (const id of extra) federation.budgets.budgets.set(id, 1);
+    try {
+      const body = await viaGateway<{ budgets: { nodes: Array<{ campaign: { id: string; timeZone: string | null } | null }> } }>(`{
+        budgets { nodes { campaign { id timeZone } } }
+      }`);
+      // 161 references: ⌈161/25⌉ = 7 state batches + 161 DescribeCampaign > 100. Our 400 reaches the
+      // caller as @apollo/gateway reports a subgraph's 4xx: its own error, with our answer inside.
+      const inner = (body.errors?.[0]?.extensions?.response as { status?: number; body?: { errors?: Array<{ message: string; extensions?: { code?: string } }> } })
+        ?? {};
+      expect(inner.status).toBe(400);
+      expect(inner.body?.errors?.[0]?.extensions?.code).toBe('AWS_CALL_BUDGET_EXCEEDED');
+      expect(inner.body?.errors?.[0]?.message).toMatch(/up to 168 AWS calls .*at most 100/);
+      expect(h.emulator.callCount()).toBe(0);
+    } finally {
+      for (const id of extra) federation.budgets.budgets.delete(id);
+    }
+  });
+
   it('forwards x-request-id to the subgraph, so its log lines carry the caller’s id', async () => {
     await viaGateway(`mutation { startCampaign(id: "demo-spring-renewals") { __typename } }`, undefined, {
       'x-request-id': 'through-the-router-1',

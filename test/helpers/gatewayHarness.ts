@@ -45,10 +45,15 @@ export interface HarnessOptions {
   retryDelayMs?: number;
   /** JWKS refetch cooldown (jwt mode); jose's 30 s default would make key rotation tests slow. */
   jwksCooldownMs?: number;
+  /**
+   * The AWS boundary's per-request budget, when it must differ from MAX_AWS_CALLS_PER_REQUEST (which
+   * the up-front check uses): stands in for a cost the check could not know ahead.
+   */
+  boundaryMaxCalls?: number;
 }
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls }: HarnessOptions = {}): Promise<Harness> {
   const config: Config = loadConfig({ LOG_LEVEL: 'info', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -68,7 +73,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     deadlineMs: config.upstream.deadlineMs,
-    maxCallsPerRequest: config.maxAwsCallsPerRequest,
+    maxCallsPerRequest: boundaryMaxCalls ?? config.maxAwsCallsPerRequest,
     emulatorEndpoint: endpoint,
     metrics,
     maxAttempts,

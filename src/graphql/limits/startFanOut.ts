@@ -62,7 +62,7 @@ function campaignIdOf(field: FieldNode, variables: Record<string, unknown> | und
 }
 
 /** Audits every start of a refused operation: refusals are start attempts too. */
-function auditRefusal(
+export function auditRefusal(
   requestContext: GraphQLRequestContext<ContextValue>,
   operation: OperationDefinitionNode,
   document: DocumentNode,

@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import { ConnectCampaignsV2Client, GetCampaignStateBatchCommand } from '@aws-sdk/client-connectcampaignsv2';
+import { HttpResponse } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { REMOVED_SDK_STEPS, createCampaignsClient } from '../../src/aws/campaignsClient';
+
+/**
+ * What src/aws/campaignsClient.ts relies on inside the AWS SDK. Each test fails when an SDK update
+ * changes one of these under the boundary, before that shows up as a lost deadline or a slower call.
+ */
+describe('the AWS SDK internals the campaigns boundary relies on', () => {
+  const fresh = () => new ConnectCampaignsV2Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+
+  it('still has the per-call steps the boundary removes, under the same names', () => {
+    const client = fresh();
+    for (const step of REMOVED_SDK_STEPS) expect(client.middlewareStack.remove(step)).toBe(true);
+    // And the boundary builds (it refuses to start if one is missing).
+    expect(() => createCampaignsClient({ requestTimeoutMs: 1000, connectTimeoutMs: 1000, emulatorEndpoint: 'http://127.0.0.1:1' }).destroy()).not.toThrow();
+  });
+
+  it('reads the answer body inside the finalizeRequest step, where attempts are recorded and cut', async () => {
+    const client = new ConnectCampaignsV2Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => ({
+          response: new HttpResponse({
+            statusCode: 200,
+            headers: { 'content-type': 'application/json' },
+            body: new Readable({
+              read() {
+                this.push('{"successfulRequests":');
+                this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+              },
+            }),
+          }),
+        }),
+      },
+    });
+    const seen: unknown[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          seen.push(err);
+          throw err;
+        }
+      },
+      { step: 'finalizeRequest', name: 'probe', priority: 'low' },
+    );
+    await expect(client.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1'] }))).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(seen).toHaveLength(1);
+    // With the status line the deserializer attaches, which the classifier reads.
+    expect(seen[0]).toMatchObject({ $metadata: { httpStatusCode: 200 } });
+  });
+
+  it('builds signers through config.signer(authScheme), which the boundary wraps to keep one per scope', async () => {
+    const client = fresh();
+    expect(typeof client.config.signer).toBe('function');
+    const signer = await client.config.signer({ name: 'sigv4', signingName: 'connect-campaigns', signingRegion: 'us-east-1', properties: {} });
+    expect(typeof signer.sign).toBe('function');
+  });
+
+  it('lets the Node handler be aborted through the minimal signal shape (aborted, onabort)', async () => {
+    const handler = new NodeHttpHandler();
+    const request = { protocol: 'http:', hostname: '127.0.0.1', port: 1, method: 'GET', path: '/', headers: {}, query: {} };
+    await expect(handler.handle(request as never, { abortSignal: { aborted: true, onabort: null } as never })).rejects.toMatchObject({ name: 'AbortError' });
+    handler.destroy();
+  });
+
+  it('honours cacheMiddleware, the handler cache the boundary keeps on', () => {
+    const client = new ConnectCampaignsV2Client({ region: 'us-east-1', cacheMiddleware: true });
+    expect(client.config.cacheMiddleware).toBe(true);
+  });
+});
