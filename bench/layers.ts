@@ -14,7 +14,6 @@ import { HeaderMap } from '@apollo/server';
 import { ConnectCampaignsV2Client, StartCampaignCommand } from '@aws-sdk/client-connectcampaignsv2';
 import { createCampaignsClient } from '../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../src/aws/circuitBreaker';
-import { Deadline } from '../src/aws/deadline';
 import type { CampaignLoaders } from '../src/campaigns/campaignLoaders';
 import type { CampaignService } from '../src/campaigns/campaignService';
 import { loadConfig } from '../src/config';

@@ -432,9 +432,9 @@ export class AttemptBoundHttpHandler extends NodeHttpHandler {
     const watch = attemptsOnWire.get(request);
     if (!watch) return super.handle(request, options);
     const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
-    let body: { destroy(err: Error): void } | undefined;
+    const answer: { body?: { destroy(err: Error): void } } = {};
     watch.whenCut((err) => {
-      body?.destroy(err);
+      answer.body?.destroy(err);
       abortSignal.aborted = true;
       abortSignal.onabort?.();
     });
@@ -445,8 +445,8 @@ export class AttemptBoundHttpHandler extends NodeHttpHandler {
       // The handler reports every abort as AbortError; a cut says which it was (a timeout is retried).
       throw watch.cut ?? err;
     }
-    body = output.response.body as { destroy(err: Error): void };
-    if (watch.cut) body.destroy(watch.cut);
+    answer.body = output.response.body as { destroy(err: Error): void };
+    if (watch.cut) answer.body.destroy(watch.cut);
     return output;
   }
 }
