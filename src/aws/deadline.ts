@@ -1,8 +1,7 @@
 /**
  * When the AWS work of one request must end (UPSTREAM_DEADLINE_MS): one timer, and the calls
  * still waiting on it. A plain object rather than an AbortController per request: an
- * AbortSignal's EventTarget listeners (one per AWS call in the SDK's HTTP handler, one per call
- * in the attempt tracking) cost about 15 µs of a start's CPU in the benchmark's profile.
+ * AbortSignal's EventTarget listeners per AWS call showed in the start's profile (BENCHMARKS.md).
  */
 export class Deadline {
   private isPassed = false;

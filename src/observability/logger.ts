@@ -19,9 +19,9 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * What `eventLogger` redacts: the secret keys at the top of a line, by exact path, which costs
- * nothing measurable. The wildcard paths above cost about 16 µs on every line (pino then runs each
- * line through @pinojs/redact), and with two event lines per start that was 4% of a start's CPU.
+ * What `eventLogger` redacts: the secret keys at the top of a line, by exact path. The wildcard
+ * paths above make pino run every line through @pinojs/redact, a cost that showed on every start
+ * (BENCHMARKS.md, step 5).
  */
 export const EVENT_REDACTED_PATHS = ['authorization', 'token', 'credentials', 'secretAccessKey', 'sessionToken'];
 
