@@ -31,6 +31,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...jwt, AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL/);
   });
 
+  it('bounds the AWS calls of one request: 100 by default, and at most 500 _entities representations', () => {
+    expect(loadConfig({})).toMatchObject({ maxAwsCallsPerRequest: 100, maxEntityRepresentations: 500 });
+    expect(loadConfig({ MAX_AWS_CALLS_PER_REQUEST: '40', MAX_ENTITY_REPRESENTATIONS: '100' })).toMatchObject({
+      maxAwsCallsPerRequest: 40,
+      maxEntityRepresentations: 100,
+    });
+    expect(() => loadConfig({ MAX_AWS_CALLS_PER_REQUEST: '0' })).toThrow(/MAX_AWS_CALLS_PER_REQUEST/);
+  });
+
   it('has production defaults for upstream resilience and operation limits', () => {
     expect(loadConfig({})).toMatchObject({
       upstream: { requestTimeoutMs: 3000, connectTimeoutMs: 1000, deadlineMs: 10000, breakerFailures: 5, breakerOpenMs: 5000 },
