@@ -4,7 +4,8 @@ import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
-import { recordStartAttempt } from './observability/startAudit';
+import { recordActionAttempt } from './observability/actionAudit';
+import { CAMPAIGN_ACTIONS } from './campaigns/campaignActions';
 import { CampaignService } from './campaigns/campaignService';
 import { Deadline } from './aws/deadline';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
@@ -71,10 +72,11 @@ export async function createGateway({ config, logger, metrics, client, authentic
         requestId,
         scope,
         principal,
-        startScope: config.startScope,
+        actionScopes: { start: config.startScope, stop: config.stopScope },
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
-        recordStart: (attempt) => recordStartAttempt(scope.events, metrics, attempt),
+        recordAction: (action, attempt) =>
+          recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
       };
     },
   });

@@ -3,7 +3,7 @@ import { version as sdkVersion } from '@aws-sdk/client-connectcampaignsv2/packag
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Metrics } from '../observability/metrics';
-import { START_CAMPAIGN_EXCEPTIONS } from '../campaigns/types';
+import { isCampaignException } from '../campaigns/campaignExceptions';
 import { DeadlineAwareHttpHandler, attemptTracking } from './upstreamAttempts';
 import { breakerMiddleware } from './circuitBreaker';
 
@@ -27,8 +27,6 @@ export interface CampaignsClientOptions {
   /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
   breaker?: CircuitBreakerPolicy;
 }
-
-const KNOWN_ERRORS: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
 
 /**
  * What the SDK's user-agent middleware sends, minus the parts it recomputes on every call (OS
@@ -120,7 +118,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): ConnectC
           return output;
         } catch (err) {
           const name = (err as { name?: unknown } | null)?.name;
-          end({ outcome: typeof name === 'string' && KNOWN_ERRORS.has(name) ? name : 'error' });
+          end({ outcome: isCampaignException(name) ? name : 'error' });
           throw err;
         }
       },

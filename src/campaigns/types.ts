@@ -1,4 +1,5 @@
 import { CampaignState } from '@aws-sdk/client-connectcampaignsv2';
+import type { CampaignExceptionName } from './campaignExceptions';
 
 /** AWS's campaign states ("Running", ...); GraphQL exposes them as RUNNING, ... */
 export { CampaignState };
@@ -81,18 +82,6 @@ export interface CampaignPage {
   end: ListPosition | null;
 }
 
-/** The documented exceptions of StartCampaign, by the name AWS puts on the wire. */
-export const START_CAMPAIGN_EXCEPTIONS = [
-  'AccessDeniedException',
-  'ConflictException',
-  'InternalServerException',
-  'InvalidCampaignStateException',
-  'ResourceNotFoundException',
-  'ThrottlingException',
-  'ValidationException',
-] as const;
-export type StartCampaignExceptionName = (typeof START_CAMPAIGN_EXCEPTIONS)[number];
-
 interface FailureBase {
   message: string;
   /** True exactly for the exceptions the AWS model marks @retryable. */
@@ -106,9 +95,10 @@ export type CampaignFailure =
   | (FailureBase & { kind: 'InvalidCampaignStateException'; state: CampaignState })
   | (FailureBase & { kind: 'ValidationException'; field: string | null })
   | (FailureBase & {
-      kind: Exclude<StartCampaignExceptionName, 'InvalidCampaignStateException' | 'ValidationException'>;
+      kind: Exclude<CampaignExceptionName, 'InvalidCampaignStateException' | 'ValidationException'>;
     });
 
-export type StartCampaignResult =
+/** The outcome of one lifecycle action (start, pause, resume, stop) that AWS documented. */
+export type CampaignActionResult =
   | { ok: true; campaignId: string; requestId: string | null }
   | { ok: false; failure: CampaignFailure };

@@ -18,7 +18,7 @@ export interface ApolloOptions {
   production: boolean;
   logger: Logger;
   httpServer: Server;
-  config: Pick<Config, 'limits' | 'maxStartsPerOperation' | 'startScope' | 'schemaAuthDirectives'>;
+  config: Pick<Config, 'limits' | 'maxStartsPerOperation' | 'startScope' | 'stopScope' | 'schemaAuthDirectives'>;
 }
 
 /** Logs every undocumented failure in full, with the request's id (callers see it masked). */
@@ -41,7 +41,10 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
 export function createApolloServer({ production, logger, httpServer, config }: ApolloOptions): ApolloServer<ContextValue> {
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
-    schema: buildSchema({ startScope: config.startScope, authDirectives: config.schemaAuthDirectives }),
+    schema: buildSchema({
+      scopes: { start: config.startScope, stop: config.stopScope },
+      authDirectives: config.schemaAuthDirectives,
+    }),
     // Apollo's logger is per server: its rare lines about one request (a pipeline failure, an
     // operation during shutdown) carry no request id; that request's `graphql.request` line does.
     // Carrying it there would take AsyncLocalStorage, whose promise hooks cost every promise of

@@ -1,45 +1,43 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../generated/graphql';
-import type { CampaignFailure, StartCampaignResult } from '../campaigns/types';
+import { CAMPAIGN_ACTIONS, type CampaignActionName } from '../campaigns/campaignActions';
+import { CAMPAIGN_EXCEPTIONS } from '../campaigns/campaignExceptions';
+import type { CampaignActionResult, CampaignFailure } from '../campaigns/types';
 
-/** A startCampaign payload: one member of StartCampaignResult. */
-export type StartCampaignPayload = ResolversUnionTypes<ResolversTypes>['StartCampaignResult'];
-/** The members of StartCampaignResult that are errors. */
-type CampaignErrorPayload = Exclude<StartCampaignPayload, { __typename: 'StartCampaignSuccess' }>;
+type Unions = ResolversUnionTypes<ResolversTypes>;
+/** The result union of each action, as the table names it. */
+type ResultTypeOf<A extends CampaignActionName> = (typeof CAMPAIGN_ACTIONS)[A]['resultType'];
+/** One member of an action's result union (e.g. StartCampaignResult for 'start'). */
+export type CampaignActionPayload<A extends CampaignActionName = CampaignActionName> = Unions[ResultTypeOf<A>];
+/** The error members, the same seven in every action's union. */
+export type CampaignErrorPayload = Exclude<CampaignActionPayload<'start'>, { __typename: 'StartCampaignSuccess' }>;
 
 /** The GraphQL payload of a service result; the union resolves by `__typename`. */
-export function toStartCampaignPayload(result: StartCampaignResult): StartCampaignPayload {
-  if (result.ok) return { __typename: 'StartCampaignSuccess', campaign: { id: result.campaignId } };
+export function toActionPayload(action: CampaignActionName, result: CampaignActionResult): CampaignActionPayload {
+  if (result.ok) {
+    return { __typename: CAMPAIGN_ACTIONS[action].successType, campaign: { id: result.campaignId } } as CampaignActionPayload;
+  }
   return toCampaignErrorPayload(result.failure);
 }
 
-/** A documented failure as its error payload (a CampaignError implementation). */
+/** A documented failure as its error payload (a CampaignError implementation), from CAMPAIGN_EXCEPTIONS. */
 export function toCampaignErrorPayload(failure: CampaignFailure): CampaignErrorPayload {
   const { message, retryable, requestId } = failure;
-  const base = { message, retryable, requestId };
-  switch (failure.kind) {
-    case 'AccessDeniedException':
-      return { __typename: 'CampaignAccessDeniedError', code: 'ACCESS_DENIED', ...base };
-    case 'ConflictException':
-      return { __typename: 'CampaignConflictError', code: 'CONFLICT', ...base };
-    case 'InternalServerException':
-      return { __typename: 'CampaignInternalServerError', code: 'INTERNAL_SERVER_ERROR', ...base };
-    case 'InvalidCampaignStateException':
-      return { __typename: 'InvalidCampaignStateError', code: 'INVALID_CAMPAIGN_STATE', ...base, state: failure.state };
-    case 'ResourceNotFoundException':
-      return { __typename: 'CampaignNotFoundError', code: 'RESOURCE_NOT_FOUND', ...base };
-    case 'ThrottlingException':
-      return { __typename: 'CampaignThrottlingError', code: 'THROTTLING', ...base };
-    case 'ValidationException':
-      return { __typename: 'CampaignValidationError', code: 'VALIDATION', ...base, field: failure.field };
-  }
+  const { payloadType, code } = CAMPAIGN_EXCEPTIONS[failure.kind];
+  const extra =
+    failure.kind === 'InvalidCampaignStateException'
+      ? { state: failure.state }
+      : failure.kind === 'ValidationException'
+        ? { field: failure.field }
+        : {};
+  return { __typename: payloadType, code, message, retryable, requestId, ...extra } as CampaignErrorPayload;
 }
 
-/** The gateway's own refusal of a caller without the start scope; AWS is not called. */
-export function missingScopePayload(scope: string): StartCampaignPayload {
+/** The gateway's own refusal of a caller without the action's scope; AWS is not called. */
+export function missingScopePayload(action: CampaignActionName, scope: string): CampaignErrorPayload {
   return {
     __typename: 'CampaignAccessDeniedError',
     code: 'ACCESS_DENIED',
-    message: `Starting a campaign needs the "${scope}" scope.`,
+    message: `${CAMPAIGN_ACTIONS[action].field} needs the "${scope}" scope.`,
     retryable: false,
     requestId: null,
   };

@@ -179,7 +179,7 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
 
   it('sends nothing once the deadline has passed', async () => {
     const late = new CampaignService(h.client).withDeadline(Deadline.passed());
-    await expect(late.start(ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(late.run('start', ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     await expect(late.getStates([ID])).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(h.emulator.callCount()).toBe(0);
   });
