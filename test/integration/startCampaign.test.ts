@@ -14,7 +14,7 @@ const START = /* GraphQL */ `
 `;
 
 interface StartData {
-  startCampaign: Record<string, unknown> & { __typename: string };
+  startCampaign: (Record<string, unknown> & { __typename: string }) | null;
 }
 
 const harness = useHarness({ maxAttempts: 1 });

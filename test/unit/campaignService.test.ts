@@ -6,8 +6,11 @@ import {
   GetCampaignStateBatchCommand,
   InternalServerException,
   InvalidCampaignStateException,
+  PauseCampaignCommand,
   ResourceNotFoundException,
+  ResumeCampaignCommand,
   StartCampaignCommand,
+  StopCampaignCommand,
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-connectcampaignsv2';
@@ -101,6 +104,28 @@ describe("CampaignService.run('start')", () => {
     const result = await service.run('start', id);
     expect(result).toMatchObject({ ok: false, failure: { kind: 'ValidationException', field: 'id', requestId: null, retryable: false } });
     expect(awsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('CampaignService.run: one path for every action', () => {
+  it.each([
+    ['start', StartCampaignCommand, 'StartCampaign'],
+    ['pause', PauseCampaignCommand, 'PauseCampaign'],
+    ['resume', ResumeCampaignCommand, 'ResumeCampaign'],
+    ['stop', StopCampaignCommand, 'StopCampaign'],
+  ] as const)('%s sends %p with the id, maps documented failures, and calls a lost answer OUTCOME_UNKNOWN', async (action, Command, operation) => {
+    awsMock
+      .on(Command)
+      .resolvesOnce({ $metadata: { requestId: REQUEST_ID } })
+      .rejectsOnce(new InvalidCampaignStateException({ ...meta, state: 'Stopped' }))
+      .rejectsOnce(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+    await expect(service.run(action, 'c1')).resolves.toEqual({ ok: true, campaignId: 'c1', requestId: REQUEST_ID });
+    expect(awsMock.calls()).toHaveLength(1);
+    expect(awsMock.commandCalls(Command)[0]?.args[0].input).toEqual({ id: 'c1' });
+
+    await expect(service.run(action, 'c1')).resolves.toMatchObject({ ok: false, failure: { kind: 'InvalidCampaignStateException', state: 'Stopped' } });
+
+    await expect(service.run(action, 'c1')).rejects.toMatchObject({ operation, code: 'OUTCOME_UNKNOWN' });
   });
 });
 
