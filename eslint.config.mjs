@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 /**
  * The layers, top to bottom: a module may import its own layer and the layers listed for it (and
  * src/config.ts), never one above. The files directly in src/ (gateway.ts, server.ts, main.ts: the
- * composition root) wire them all; the emulator stands alone.
+ * composition root) wire them all; the emulator reads only the campaigns layer's action table.
  */
 const LAYERS = {
   scripts: ['graphql'],
@@ -19,7 +19,8 @@ const LAYERS = {
   aws: [],
   auth: [],
   observability: [],
-  emulator: [],
+  // The emulator plays AWS's state machine from the same action table the gateway offers actions by.
+  emulator: ['campaigns'],
 };
 
 export default tseslint.config(

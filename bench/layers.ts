@@ -64,7 +64,7 @@ async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
   const logger = createLogger('silent');
   const apollo = createApolloServer({ production: true, logger, httpServer: createServer(), config });
   await apollo.start();
-  const campaigns = { start: async (id: string) => ({ ok: true, campaignId: id, requestId: 'bench-request-id' }) } as unknown as CampaignService;
+  const campaigns = { run: async (_action: string, id: string) => ({ ok: true, campaignId: id, requestId: 'bench-request-id' }) } as unknown as CampaignService;
   const loaders = { campaignState: { clear: () => undefined } } as unknown as CampaignLoaders;
   return async (i) => {
     const scope = { requestId: `r${i}`, logger, events: logger, response: undefined } as unknown as RequestScope;
@@ -72,10 +72,10 @@ async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
       requestId: scope.requestId,
       scope,
       principal: { subject: 'anonymous', scopes: 'all' },
-      startScope: config.startScope,
+      actionScopes: { start: config.startScope, stop: config.stopScope },
       campaigns,
       loaders,
-      recordStart: () => undefined,
+      recordAction: () => undefined,
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {

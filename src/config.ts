@@ -17,8 +17,10 @@ export interface Config {
   host: string;
   backend: Backend;
   auth: AuthConfig;
-  /** Scope a caller needs for startCampaign (from the `scope` string or `scp` array claim). */
+  /** Scope a caller needs for startCampaign and resumeCampaign (from the `scope` string or `scp` array claim). */
   startScope: string;
+  /** Scope a caller needs for pauseCampaign and stopCampaign. */
+  stopScope: string;
   /**
    * Whether the published SDL declares @authenticated / @requiresScopes for a router to enforce.
    * Off for an @apollo/gateway (JS) supergraph, which refuses security features it cannot enforce.
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     backend: oneOf(env, 'CAMPAIGNS_BACKEND', ['aws', 'emulator'] as const, production ? 'aws' : 'emulator'),
     auth,
     startScope: read(env, 'AUTH_START_SCOPE') ?? 'campaigns:start',
+    stopScope: read(env, 'AUTH_STOP_SCOPE') ?? 'campaigns:stop',
     schemaAuthDirectives: oneOf(env, 'SCHEMA_AUTH_DIRECTIVES', ['on', 'off'] as const, 'on') === 'on',
     maxStartsPerOperation: integer(env, 'MAX_STARTS_PER_OPERATION', 10, 1, 1000),
     maxAwsCallsPerRequest: integer(env, 'MAX_AWS_CALLS_PER_REQUEST', 100, 1, 10_000),

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
-import { recordStartAttempt } from './observability/startAudit';
+import { recordActionAttempt } from './observability/actionAudit';
+import { CAMPAIGN_ACTIONS } from './campaigns/campaignActions';
 import { CampaignService } from './campaigns/campaignService';
 import type { CampaignsClient } from './aws/campaignsClient';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
@@ -69,10 +70,11 @@ export async function createGateway({ config, logger, metrics, client, authentic
         requestId,
         scope,
         principal,
-        startScope: config.startScope,
+        actionScopes: { start: config.startScope, stop: config.stopScope },
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
-        recordStart: (attempt) => recordStartAttempt(scope.events, metrics, attempt),
+        recordAction: (action, attempt) =>
+          recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
       };
     },
   });

@@ -26,7 +26,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Handler, HttpHandlerOptions, Pluggable } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { Deadline } from './deadline';
-import { CAMPAIGN_ACTION_EXCEPTIONS } from './exceptions';
+import { isCampaignException } from './exceptions';
 
 // ---------------------------------------------------------------------------------------------
 // What the service layer sees
@@ -270,11 +270,9 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   };
 }
 
-const KNOWN_EXCEPTIONS: ReadonlySet<string> = new Set(CAMPAIGN_ACTION_EXCEPTIONS);
-
 function outcomeLabel(err: unknown): string {
   const name = (err as ErrorShape | null)?.name;
-  return typeof name === 'string' && KNOWN_EXCEPTIONS.has(name) ? name : 'error';
+  return isCampaignException(name) ? name : 'error';
 }
 
 function operationOf(command: object): string {

@@ -1,14 +1,72 @@
+import {
+  AccessDeniedException,
+  ConflictException,
+  InternalServerException,
+  InvalidCampaignStateException,
+  ResourceNotFoundException,
+  ThrottlingException,
+  ValidationException,
+  type ConnectCampaignsV2ServiceException,
+} from '@aws-sdk/client-connectcampaignsv2';
+
 /**
- * The documented exceptions of StartCampaign, PauseCampaign, ResumeCampaign and StopCampaign (the
- * same seven for each), by the name AWS puts on the wire. Here, below the service layer, so that
- * both the service (which maps them) and the client (which labels metrics by them) can read it.
+ * The seven exceptions AWS documents for every lifecycle action (StartCampaign, PauseCampaign,
+ * ResumeCampaign, StopCampaign), listed once: the name on the wire, the SDK's class, what
+ * callers see (payload type and code). Retryability is read from the SDK's class below.
  */
-export const CAMPAIGN_ACTION_EXCEPTIONS = [
-  'AccessDeniedException',
-  'ConflictException',
-  'InternalServerException',
-  'InvalidCampaignStateException',
-  'ResourceNotFoundException',
-  'ThrottlingException',
-  'ValidationException',
-] as const;
+export const CAMPAIGN_EXCEPTIONS = {
+  AccessDeniedException: { sdkClass: AccessDeniedException, status: 403, payloadType: 'CampaignAccessDeniedError', code: 'ACCESS_DENIED' },
+  ConflictException: { sdkClass: ConflictException, status: 409, payloadType: 'CampaignConflictError', code: 'CONFLICT' },
+  InternalServerException: {
+    sdkClass: InternalServerException,
+    status: 500,
+    payloadType: 'CampaignInternalServerError',
+    code: 'INTERNAL_SERVER_ERROR',
+  },
+  InvalidCampaignStateException: {
+    sdkClass: InvalidCampaignStateException,
+    status: 409,
+    payloadType: 'InvalidCampaignStateError',
+    code: 'INVALID_CAMPAIGN_STATE',
+  },
+  ResourceNotFoundException: {
+    sdkClass: ResourceNotFoundException,
+    status: 404,
+    payloadType: 'CampaignNotFoundError',
+    code: 'RESOURCE_NOT_FOUND',
+  },
+  ThrottlingException: { sdkClass: ThrottlingException, status: 429, payloadType: 'CampaignThrottlingError', code: 'THROTTLING' },
+  ValidationException: { sdkClass: ValidationException, status: 400, payloadType: 'CampaignValidationError', code: 'VALIDATION' },
+} as const;
+
+export type CampaignExceptionName = keyof typeof CAMPAIGN_EXCEPTIONS;
+export type CampaignErrorPayloadType = (typeof CAMPAIGN_EXCEPTIONS)[CampaignExceptionName]['payloadType'];
+
+/** The exception names, in the table's order. */
+export const CAMPAIGN_EXCEPTION_NAMES = Object.keys(CAMPAIGN_EXCEPTIONS) as CampaignExceptionName[];
+
+type ExceptionClass = new (opts: { message: string; $metadata: object; state?: never }) => ConnectCampaignsV2ServiceException;
+
+/**
+ * Whether the AWS model marks the exception @retryable: the SDK's generated class then carries a
+ * `$retryable` member (an instance field, so an instance is needed to see it).
+ */
+function sdkRetryable(sdkClass: ExceptionClass): boolean {
+  const sample = new sdkClass({ message: '', $metadata: {} }) as { $retryable?: unknown };
+  return sample.$retryable !== undefined;
+}
+
+const RETRYABLE: ReadonlySet<string> = new Set(
+  CAMPAIGN_EXCEPTION_NAMES.filter((name) => sdkRetryable(CAMPAIGN_EXCEPTIONS[name].sdkClass as unknown as ExceptionClass)),
+);
+
+/** True exactly for the exceptions the AWS model (as the SDK carries it) marks @retryable. */
+export function isRetryable(name: CampaignExceptionName): boolean {
+  return RETRYABLE.has(name);
+}
+
+const NAMES: ReadonlySet<string> = new Set(CAMPAIGN_EXCEPTION_NAMES);
+
+export function isCampaignException(name: unknown): name is CampaignExceptionName {
+  return typeof name === 'string' && NAMES.has(name);
+}

@@ -1,13 +1,9 @@
 import { CampaignState } from './types';
-import type { CampaignFailure, StartCampaignExceptionName } from './types';
-import { START_CAMPAIGN_EXCEPTIONS } from './types';
+import type { CampaignFailure } from './types';
+import { isCampaignException, isRetryable } from '../aws/exceptions';
+/** The one list of documented exceptions, for the layers above (which do not import aws). */
+export { CAMPAIGN_EXCEPTIONS, type CampaignExceptionName } from '../aws/exceptions';
 
-/** Exceptions the AWS model marks @retryable (ThrottlingException, InternalServerException). */
-const RETRYABLE: ReadonlySet<StartCampaignExceptionName> = new Set([
-  'ThrottlingException',
-  'InternalServerException',
-]);
-const DOCUMENTED: ReadonlySet<string> = new Set(START_CAMPAIGN_EXCEPTIONS);
 const STATES: ReadonlySet<string> = new Set(Object.values(CampaignState));
 
 interface AwsErrorShape {
@@ -26,16 +22,16 @@ export function awsRequestIdOf(err: unknown): string | null {
 /**
  * Maps an SDK error to the documented failure it stands for, by `err.name` (the SDK sets it from
  * the wire's error type, also for exceptions it has no class for). Returns null for anything AWS
- * did not document for StartCampaign: the caller treats those as unexpected.
+ * did not document for the campaign operations: the caller treats those as unexpected.
  */
 export function toCampaignFailure(err: unknown): CampaignFailure | null {
   if (typeof err !== 'object' || err === null) return null;
   const { name, message, state } = err as AwsErrorShape;
-  if (typeof name !== 'string' || !DOCUMENTED.has(name)) return null;
-  const kind = name as StartCampaignExceptionName;
+  if (!isCampaignException(name)) return null;
+  const kind = name;
   const base = {
     message: typeof message === 'string' && message.length > 0 ? message : kind,
-    retryable: RETRYABLE.has(kind),
+    retryable: isRetryable(kind),
     requestId: awsRequestIdOf(err),
   };
   switch (kind) {

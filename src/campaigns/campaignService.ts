@@ -2,14 +2,15 @@ import {
   DescribeCampaignCommand,
   GetCampaignStateBatchCommand,
   ListCampaignsCommand,
-  StartCampaignCommand,
+  type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
+import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
-import type { CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition, StartCampaignResult } from './types';
+import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
@@ -45,7 +46,11 @@ export type StateLookup = CampaignState | null | Error;
 export class CampaignService {
   constructor(private readonly aws: CampaignsApi) {}
 
-  async start(id: string): Promise<StartCampaignResult> {
+  /**
+   * Runs one lifecycle action (start, pause, resume, stop: see CAMPAIGN_ACTIONS) on a campaign.
+   * Every action changes AWS state, so a lost answer is OUTCOME_UNKNOWN.
+   */
+  async run(action: CampaignActionName, id: string): Promise<CampaignActionResult> {
     const problem = campaignIdProblem(id);
     if (problem !== null) {
       return {
@@ -53,13 +58,15 @@ export class CampaignService {
         failure: { kind: 'ValidationException', message: problem, retryable: false, requestId: null, field: 'id' },
       };
     }
+    const { command: Command } = CAMPAIGN_ACTIONS[action];
     try {
-      const output = await this.aws.send(new StartCampaignCommand({ id }));
+      // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
+      const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       if (!(err instanceof AwsCallFailure)) throw err;
       // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
-      // "already running" or "throttled" may be answering a start that did happen.
+      // "invalid state" or "throttled" may be answering an action that did happen.
       const failure = toCampaignFailure(err.cause);
       if (failure !== null && !err.mayHaveBeenDelivered) return { ok: false, failure };
       throw toUpstreamError(err);

@@ -1,5 +1,5 @@
 import { CampaignState } from '@aws-sdk/client-connectcampaignsv2';
-import { CAMPAIGN_ACTION_EXCEPTIONS } from '../aws/exceptions';
+import type { CampaignExceptionName } from '../aws/exceptions';
 
 /** AWS's campaign states ("Running", ...); GraphQL exposes them as RUNNING, ... */
 export { CampaignState };
@@ -82,10 +82,6 @@ export interface CampaignPage {
   end: ListPosition | null;
 }
 
-/** The documented exceptions of StartCampaign, by the name AWS puts on the wire. */
-export const START_CAMPAIGN_EXCEPTIONS = CAMPAIGN_ACTION_EXCEPTIONS;
-export type StartCampaignExceptionName = (typeof START_CAMPAIGN_EXCEPTIONS)[number];
-
 interface FailureBase {
   message: string;
   /** True exactly for the exceptions the AWS model marks @retryable. */
@@ -99,9 +95,10 @@ export type CampaignFailure =
   | (FailureBase & { kind: 'InvalidCampaignStateException'; state: CampaignState })
   | (FailureBase & { kind: 'ValidationException'; field: string | null })
   | (FailureBase & {
-      kind: Exclude<StartCampaignExceptionName, 'InvalidCampaignStateException' | 'ValidationException'>;
+      kind: Exclude<CampaignExceptionName, 'InvalidCampaignStateException' | 'ValidationException'>;
     });
 
-export type StartCampaignResult =
+/** The outcome of one lifecycle action (start, pause, resume, stop) that AWS documented. */
+export type CampaignActionResult =
   | { ok: true; campaignId: string; requestId: string | null }
   | { ok: false; failure: CampaignFailure };

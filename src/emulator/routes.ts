@@ -1,3 +1,4 @@
+import { CAMPAIGN_ACTIONS, actionByOperation } from '../campaigns/campaignActions';
 import { campaignIdProblem, type MemoryCampaignStore } from './store';
 import type { CampaignStateWire, EmulatorCampaign, OperationName } from './types';
 import { ServiceError, validationError } from './wire';
@@ -76,17 +77,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The outcome of an operation: a JSON document, or undefined for an empty 200. */
 export type OperationResult = string | undefined;
 
-/**
- * State transitions, following the Outbound Campaigns docs: only an Initialized campaign starts;
- * pause/resume toggle Running and Paused; stop ends any campaign that has not already ended.
- */
-const TRANSITIONS: Readonly<Partial<Record<OperationName, { from: readonly CampaignStateWire[]; to: CampaignStateWire; verb: string }>>> = {
-  StartCampaign: { from: ['Initialized'], to: 'Running', verb: 'started' },
-  PauseCampaign: { from: ['Running'], to: 'Paused', verb: 'paused' },
-  ResumeCampaign: { from: ['Paused'], to: 'Running', verb: 'resumed' },
-  StopCampaign: { from: ['Initialized', 'Running', 'Paused'], to: 'Stopped', verb: 'stopped' },
-};
-
 export class Operations {
   constructor(private readonly store: MemoryCampaignStore) {}
 
@@ -127,9 +117,11 @@ export class Operations {
   }
 
   private transition(operation: OperationName, campaign: EmulatorCampaign): OperationResult {
-    const rule = TRANSITIONS[operation];
-    if (!rule) throw new ServiceError('InternalServerException', `No transition for ${operation}`);
-    if (!rule.from.includes(campaign.state)) {
+    // AWS's state machine, from the gateway's table of actions (Campaign.availableActions reads it too).
+    const action = actionByOperation(operation);
+    if (action === undefined) throw new ServiceError('InternalServerException', `No transition for ${operation}`);
+    const rule = CAMPAIGN_ACTIONS[action];
+    if (!(rule.from as readonly CampaignStateWire[]).includes(campaign.state)) {
       throw new ServiceError(
         'InvalidCampaignStateException',
         `Campaign ${campaign.id} is in state ${campaign.state} and cannot be ${rule.verb}`,

@@ -7,7 +7,11 @@ export const DEMO_SECOND_INSTANCE_ID = '66666666-7777-4888-9999-aaaaaaaaaaaa';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 
-/** Bulk campaigns demo-bulk-001..052; the first 30 live in DEMO_INSTANCE_ID, the rest in the second. */
+/**
+ * Bulk campaigns outreach-001..052; the first 30 live in DEMO_INSTANCE_ID, the rest in the second.
+ * Their ids sort after every `demo-` id, so the named demos (idle, running, paused, ...) fill the
+ * first page of `campaigns` (the emulator lists by id).
+ */
 const BULK_COUNT = 52;
 const BULK_IN_FIRST_INSTANCE = 30;
 
@@ -92,7 +96,7 @@ export function seedCampaigns(accountId: string = DEFAULT_ACCOUNT_ID, region: st
     const number = String(n).padStart(3, '0');
     const instanceId = n <= BULK_IN_FIRST_INSTANCE ? DEMO_INSTANCE_ID : DEMO_SECOND_INSTANCE_ID;
     const demo: NamedDemo = {
-      id: `demo-bulk-${number}`,
+      id: `outreach-${number}`,
       name: `Bulk Outreach ${number}`,
       state: 'Initialized',
       mode: { progressive: { bandwidthAllocation: 1 } },

@@ -21,7 +21,14 @@ export interface ApolloOptions {
   httpServer: Server;
   config: Pick<
     Config,
-    'limits' | 'maxStartsPerOperation' | 'maxAwsCallsPerRequest' | 'maxEntityRepresentations' | 'startScope' | 'schemaAuthDirectives' | 'upstream'
+    | 'limits'
+    | 'maxStartsPerOperation'
+    | 'maxAwsCallsPerRequest'
+    | 'maxEntityRepresentations'
+    | 'startScope'
+    | 'stopScope'
+    | 'schemaAuthDirectives'
+    | 'upstream'
   >;
 }
 
@@ -48,7 +55,10 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
 export function createApolloServer({ production, logger, httpServer, config }: ApolloOptions): ApolloServer<ContextValue> {
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
-    schema: buildSchema({ startScope: config.startScope, authDirectives: config.schemaAuthDirectives }),
+    schema: buildSchema({
+      scopes: { start: config.startScope, stop: config.stopScope },
+      authDirectives: config.schemaAuthDirectives,
+    }),
     // Apollo's logger is per server: its rare lines about one request (a pipeline failure, an
     // operation during shutdown) carry no request id; that request's `graphql.request` line does.
     // Carrying it there would take AsyncLocalStorage, whose promise hooks cost every promise of

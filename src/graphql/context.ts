@@ -1,8 +1,9 @@
 import type { RequestScope } from '../observability/requestScope';
 import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
-import type { StartAttempt } from '../observability/startAudit';
 import type { Principal } from '../auth/principal';
+import type { ActionScope, CampaignActionName } from '../campaigns/campaignActions';
+import type { ActionAttempt } from '../observability/actionAudit';
 
 export { hasScope, type Principal } from '../auth/principal';
 
@@ -12,10 +13,10 @@ export interface ContextValue {
   /** The HTTP request this operation came in (for the per-request log line and metrics). */
   scope: RequestScope;
   principal: Principal;
-  /** Scope a caller needs for startCampaign. */
-  startScope: string;
+  /** The scope a caller needs for each kind of action: AUTH_START_SCOPE and AUTH_STOP_SCOPE. */
+  actionScopes: Readonly<Record<ActionScope, string>>;
   campaigns: CampaignService;
   loaders: CampaignLoaders;
-  /** Records one start attempt: the audit log line and the start counter. */
-  recordStart(attempt: StartAttempt): void;
+  /** Records one attempt of a lifecycle action: the audit log line and the counters. */
+  recordAction(action: CampaignActionName, attempt: ActionAttempt): void;
 }

@@ -4,13 +4,14 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
 import { AwsCallBudgetExceededError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
 import { AWS_CALL_BUDGET_EXCEEDED, BUDGET_ADVICE } from './limits/awsCallBudget';
-import { toCampaignErrorPayload } from './startCampaignPayload';
+import { toCampaignErrorPayload } from './campaignActionPayload';
 
 const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
   UPSTREAM_UNAVAILABLE: 'The campaign service (AWS) could not be reached. Try again later.',
   OUTCOME_UNKNOWN:
-    'The campaign service (AWS) did not answer in time, so whether the start happened is unknown. ' +
-    'Retrying is safe: starting a campaign that is already running answers InvalidCampaignStateError with state RUNNING.',
+    'The campaign service (AWS) did not answer in time, so whether the action happened is unknown. ' +
+    'Retrying is safe: repeating an action that did happen (starting a running campaign, say) answers ' +
+    'InvalidCampaignStateError with the current state.',
   UPSTREAM_ERROR: 'The campaign service (AWS) failed unexpectedly. The failure was logged.',
 };
 

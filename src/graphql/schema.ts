@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CAMPAIGN_ACTIONS, actionByField, type ActionScope } from '../campaigns/campaignActions';
 import { resolvers } from './resolvers';
 
 /** schema/ sits at the package root, above both src/ (tests) and dist/src/ (compiled). */
@@ -26,13 +27,16 @@ export function loadTypeDefs(): DocumentNode {
 }
 
 /**
- * The SDL with `startCampaign`'s `@requiresScopes` naming `startScope` (AUTH_START_SCOPE), so
- * that a router composing this subgraph enforces the very scope the subgraph itself checks.
+ * The SDL with each action's `@requiresScopes` naming its configured scope (AUTH_START_SCOPE or
+ * AUTH_STOP_SCOPE, per CAMPAIGN_ACTIONS), so that a router composing this subgraph enforces the
+ * very scopes the subgraph itself checks.
  */
-export function withStartScope(typeDefs: DocumentNode, startScope: string): DocumentNode {
+export function withActionScopes(typeDefs: DocumentNode, scopes: Readonly<Record<ActionScope, string>>): DocumentNode {
   return visit(typeDefs, {
     FieldDefinition(field) {
-      if (field.name.value !== 'startCampaign') return undefined;
+      const action = actionByField(field.name.value);
+      if (action === undefined) return undefined;
+      const scope = scopes[CAMPAIGN_ACTIONS[action].scope];
       return {
         ...field,
         directives: field.directives?.map((directive) =>
@@ -46,7 +50,7 @@ export function withStartScope(typeDefs: DocumentNode, startScope: string): Docu
                     name: { kind: Kind.NAME, value: 'scopes' },
                     value: {
                       kind: Kind.LIST,
-                      values: [{ kind: Kind.LIST, values: [{ kind: Kind.STRING, value: startScope }] }],
+                      values: [{ kind: Kind.LIST, values: [{ kind: Kind.STRING, value: scope }] }],
                     },
                   },
                 ],
@@ -89,15 +93,15 @@ export function withoutAuthDirectives(typeDefs: DocumentNode): DocumentNode {
 }
 
 export interface SchemaOptions {
-  /** AUTH_START_SCOPE, written into startCampaign's @requiresScopes. */
-  startScope?: string;
+  /** AUTH_START_SCOPE and AUTH_STOP_SCOPE, written into each action's @requiresScopes. */
+  scopes?: Readonly<Record<ActionScope, string>>;
   /** SCHEMA_AUTH_DIRECTIVES: declare @authenticated / @requiresScopes (default true). */
   authDirectives?: boolean;
 }
 
-export function buildSchema({ startScope, authDirectives = true }: SchemaOptions = {}): GraphQLSchema {
+export function buildSchema({ scopes, authDirectives = true }: SchemaOptions = {}): GraphQLSchema {
   let typeDefs = loadTypeDefs();
   if (!authDirectives) typeDefs = withoutAuthDirectives(typeDefs);
-  else if (startScope !== undefined) typeDefs = withStartScope(typeDefs, startScope);
+  else if (scopes !== undefined) typeDefs = withActionScopes(typeDefs, scopes);
   return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
 }

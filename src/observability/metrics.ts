@@ -5,6 +5,8 @@ export interface Metrics {
   registry: Registry;
   /** Start attempts by outcome: the payload's __typename, or "error". */
   startTotal: Counter<'outcome'>;
+  /** Lifecycle action attempts (start, pause, resume, stop) by action and outcome. */
+  actionTotal: Counter<'action' | 'outcome'>;
   /** Time of each AWS operation, retries included. */
   upstreamDuration: Histogram<'operation' | 'outcome'>;
   /** 1 while the AWS circuit breaker is open (calls fail at once), else 0. */
@@ -32,6 +34,12 @@ export function createMetrics(): Metrics {
       name: 'campaign_gateway_start_total',
       help: 'startCampaign attempts by outcome (the payload __typename, or "error").',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    actionTotal: new Counter({
+      name: 'campaign_gateway_action_total',
+      help: 'Lifecycle action attempts by action (start, pause, resume, stop) and outcome (the payload __typename, or "error").',
+      labelNames: ['action', 'outcome'],
       registers: [registry],
     }),
     upstreamDuration: new Histogram({

@@ -9,9 +9,9 @@ import { loadConfig } from '../config';
  * guarantees that what is published is what the running subgraph answers.
  */
 export async function subgraphSdl(): Promise<string> {
-  // The same configuration as the server (AUTH_START_SCOPE, SCHEMA_AUTH_DIRECTIVES) shapes the SDL.
-  const { startScope, schemaAuthDirectives } = loadConfig();
-  const schema = buildSchema({ startScope, authDirectives: schemaAuthDirectives });
+  // The same configuration as the server (AUTH_START_SCOPE, AUTH_STOP_SCOPE, SCHEMA_AUTH_DIRECTIVES) shapes the SDL.
+  const { startScope, stopScope, schemaAuthDirectives } = loadConfig();
+  const schema = buildSchema({ scopes: { start: startScope, stop: stopScope }, authDirectives: schemaAuthDirectives });
   const result = await graphql({ schema, source: '{ _service { sdl } }' });
   const sdl = (result.data as { _service?: { sdl?: unknown } } | null | undefined)?._service?.sdl;
   if (result.errors?.length || typeof sdl !== 'string') {

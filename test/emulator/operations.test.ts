@@ -13,7 +13,7 @@ import {
   ValidationException,
   type CampaignSummary,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { createEmulator, DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID } from '../../src/emulator';
+import { CAMPAIGN_STATES, createEmulator, DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID, type CampaignStateWire } from '../../src/emulator';
 import { caught, raw, sdkClient, useEmulatorWithClient } from './helpers';
 
 describe('emulator operations through the real SDK', () => {
@@ -47,9 +47,38 @@ describe('emulator operations through the real SDK', () => {
       expect((error as InvalidCampaignStateException).state).toBe(state);
     });
 
-    it('stops an Initialized campaign', async () => {
-      await fx.client.send(new StopCampaignCommand({ id: 'demo-appointment-reminders' }));
-      expect(fx.emulator.store.get('demo-appointment-reminders')?.state).toBe('Stopped');
+    // AWS's state machine as CONTRACT.md states it, written out rather than read from the table it checks.
+    const COMMANDS = {
+      start: (id: string) => new StartCampaignCommand({ id }),
+      pause: (id: string) => new PauseCampaignCommand({ id }),
+      resume: (id: string) => new ResumeCampaignCommand({ id }),
+      stop: (id: string) => new StopCampaignCommand({ id }),
+    } as const;
+    const AFTER: Record<CampaignStateWire, Partial<Record<keyof typeof COMMANDS, CampaignStateWire>>> = {
+      Initialized: { start: 'Running' },
+      Running: { pause: 'Paused', stop: 'Stopped' },
+      Paused: { resume: 'Running', stop: 'Stopped' },
+      Stopped: {},
+      Failed: {},
+      Completed: {},
+    };
+    const MATRIX = CAMPAIGN_STATES.flatMap((from) =>
+      (Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>).map((action) => ({ action, from, to: AFTER[from][action] })),
+    );
+
+    it.each(MATRIX)('$action from $from: $to', async ({ action, from, to }) => {
+      fx.emulator.store.put({ id: 'matrix-campaign', state: from });
+      // The SDK's commands differ in type only; each takes { id } and answers an empty 200.
+      const send = () => fx.client.send(COMMANDS[action]('matrix-campaign') as StartCampaignCommand);
+      if (to !== undefined) {
+        await expect(send()).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+        expect(fx.emulator.store.get('matrix-campaign')?.state).toBe(to);
+      } else {
+        const error = await caught(send);
+        expect(error).toBeInstanceOf(InvalidCampaignStateException);
+        expect((error as InvalidCampaignStateException).state).toBe(from);
+        expect(fx.emulator.store.get('matrix-campaign')?.state).toBe(from);
+      }
     });
 
     it('state changes made through the store are visible over the wire', async () => {
@@ -95,7 +124,7 @@ describe('emulator operations through the real SDK', () => {
     });
 
     it('accepts 25 ids and refuses 26 or none', async () => {
-      const ids = (n: number) => Array.from({ length: n }, (_, i) => `demo-bulk-${String(i + 1).padStart(3, '0')}`);
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => `outreach-${String(i + 1).padStart(3, '0')}`);
       const ok = await fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(25) }));
       expect(ok.successfulRequests).toHaveLength(25);
       expect(await caught(() => fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ids(26) })))).toBeInstanceOf(
@@ -140,6 +169,15 @@ describe('emulator operations through the real SDK', () => {
   });
 
   describe('ListCampaigns', () => {
+    it('lists the named demo campaigns (an idle, a running and a paused one among them) before the bulk rows', async () => {
+      const out = await fx.client.send(new ListCampaignsCommand({ maxResults: 20 }));
+      const names = (out.campaignSummaryList ?? []).map((c) => c.name ?? '');
+      const firstBulk = names.findIndex((name) => name.startsWith('Bulk Outreach'));
+      expect(firstBulk).toBe(8);
+      const states = (out.campaignSummaryList ?? []).slice(0, firstBulk).map((c) => fx.emulator.store.get(c.id ?? '')?.state);
+      expect(states).toEqual(expect.arrayContaining(['Initialized', 'Running', 'Paused']));
+    });
+
     async function listAll(pageSize?: number, instanceId?: string): Promise<{ items: CampaignSummary[]; pages: number }> {
       const items: CampaignSummary[] = [];
       let pages = 0;
@@ -292,11 +330,11 @@ describe('emulator call log cap', () => {
     const client = sdkClient(await emulator.start(), 1);
     try {
       for (let i = 1; i <= 20; i++) {
-        await client.send(new GetCampaignStateCommand({ id: `demo-bulk-${String(i).padStart(3, '0')}` }));
+        await client.send(new GetCampaignStateCommand({ id: `outreach-${String(i).padStart(3, '0')}` }));
       }
       expect(emulator.callCount('GetCampaignState')).toBe(20);
       expect(emulator.calls.length).toBeLessThanOrEqual(8);
-      expect(emulator.calls[emulator.calls.length - 1]?.campaignIds).toEqual(['demo-bulk-020']);
+      expect(emulator.calls[emulator.calls.length - 1]?.campaignIds).toEqual(['outreach-020']);
     } finally {
       client.destroy();
       await emulator.stop();

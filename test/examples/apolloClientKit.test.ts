@@ -1,64 +1,76 @@
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
-import type { FailSpec } from '../../src/emulator';
-import { StartCampaignDocument } from '../../examples/apollo-client/__generated__/graphql';
+import type { CampaignStateWire, FailSpec, OperationName } from '../../src/emulator';
+import { StartCampaignDocument, type CampaignAction } from '../../examples/apollo-client/__generated__/graphql';
 import generated from '../../examples/apollo-client/__generated__/possibleTypes';
 import {
   createCampaignClient,
   feedbackFor,
-  startCampaign,
-  type StartCampaignResult,
-  type StartFeedback,
-} from '../../examples/apollo-client/startCampaign';
+  loadControl,
+  runAction,
+  type ActionFeedback,
+  type CampaignActionResult,
+} from '../../examples/apollo-client/campaignControl';
 import { startHarness, type Harness } from '../helpers/gatewayHarness';
 
 // The frontend kit (examples/apollo-client), type-checked by `tsc` with the rest and run here
 // with a real Apollo Client against the gateway and the emulator.
 
-interface Scenario {
-  id: string;
-  /** The AWS exception the emulator answers StartCampaign with. */
-  fault?: FailSpec;
-  expected: Partial<StartFeedback>;
+const AWS_REQUEST_ID = expect.stringMatching(/^[0-9a-f-]{36}$/);
+const KIT_ID = 'kit-campaign';
+
+interface ActionCase {
+  operation: OperationName;
+  union: 'StartCampaignResult' | 'PauseCampaignResult' | 'ResumeCampaignResult' | 'StopCampaignResult';
+  success: CampaignActionResult['__typename'];
+  /** A state the action is accepted in, and one it is refused in. */
+  accepted: CampaignStateWire;
+  refused: CampaignStateWire;
+  done: string;
+  after: string;
+  verb: string;
 }
 
-const AWS_REQUEST_ID = expect.stringMatching(/^[0-9a-f-]{36}$/);
+const ACTIONS: Record<CampaignAction, ActionCase> = {
+  START: { operation: 'StartCampaign', union: 'StartCampaignResult', success: 'StartCampaignSuccess', accepted: 'Initialized', refused: 'Stopped', done: 'started', after: 'running', verb: 'start' },
+  PAUSE: { operation: 'PauseCampaign', union: 'PauseCampaignResult', success: 'PauseCampaignSuccess', accepted: 'Running', refused: 'Failed', done: 'paused', after: 'paused', verb: 'pause' },
+  RESUME: { operation: 'ResumeCampaign', union: 'ResumeCampaignResult', success: 'ResumeCampaignSuccess', accepted: 'Paused', refused: 'Stopped', done: 'resumed', after: 'running', verb: 'resume' },
+  STOP: { operation: 'StopCampaign', union: 'StopCampaignResult', success: 'StopCampaignSuccess', accepted: 'Running', refused: 'Completed', done: 'stopped', after: 'stopped', verb: 'stop' },
+};
 
-// Keyed by every member of the union, so the compiler insists on a scenario for each.
-const SCENARIOS: Record<StartCampaignResult['__typename'], Scenario> = {
-  StartCampaignSuccess: {
-    id: 'demo-spring-renewals',
-    expected: { tone: 'success', message: 'Campaign demo-spring-renewals started (now running).', awsRequestId: null },
-  },
+type ErrorTypename = Exclude<CampaignActionResult['__typename'], `${string}Success`>;
+
+interface Scenario {
+  /** The id to act on, and the state the kit's campaign is put in first. */
+  id: string;
+  state?: (c: ActionCase) => CampaignStateWire;
+  /** The AWS exception the emulator answers the operation with. */
+  fault?: FailSpec;
+  expected: (c: ActionCase) => Partial<ActionFeedback>;
+}
+
+// Keyed by every error member of the unions, so the compiler insists on a scenario for each.
+const ERRORS: Record<ErrorTypename, Scenario> = {
   InvalidCampaignStateError: {
-    id: 'demo-running-survey',
-    expected: { tone: 'info', message: 'The campaign is running, so it cannot be started.', awsRequestId: AWS_REQUEST_ID },
+    id: KIT_ID,
+    state: (c) => c.refused,
+    expected: (c) => ({ tone: 'warning', message: `The campaign is ${c.refused.toLowerCase()}, so it cannot be ${c.done}.`, awsRequestId: AWS_REQUEST_ID }),
   },
-  CampaignNotFoundError: { id: 'no-such-campaign', expected: { tone: 'error', message: 'No such campaign.', canRetry: false } },
-  CampaignValidationError: {
-    id: 'not a valid id!',
-    expected: { tone: 'error', message: expect.stringMatching(/^Invalid id: /), awsRequestId: null },
-  },
-  CampaignThrottlingError: {
-    id: 'demo-spring-renewals',
-    fault: { name: 'ThrottlingException' },
-    expected: { tone: 'warning', canRetry: true, awsRequestId: AWS_REQUEST_ID },
-  },
-  CampaignInternalServerError: {
-    id: 'demo-spring-renewals',
-    fault: { name: 'InternalServerException' },
-    expected: { tone: 'warning', canRetry: true, awsRequestId: AWS_REQUEST_ID },
-  },
-  CampaignConflictError: {
-    id: 'demo-spring-renewals',
-    fault: { name: 'ConflictException' },
-    expected: { tone: 'warning', canRetry: false, awsRequestId: AWS_REQUEST_ID },
-  },
+  CampaignNotFoundError: { id: 'no-such-campaign', expected: () => ({ tone: 'error', message: 'No such campaign.', canRetry: false }) },
+  CampaignValidationError: { id: 'not a valid id!', expected: () => ({ tone: 'error', message: expect.stringMatching(/^Invalid id: /), awsRequestId: null }) },
+  CampaignThrottlingError: { id: KIT_ID, fault: { name: 'ThrottlingException' }, expected: () => ({ tone: 'warning', canRetry: true, awsRequestId: AWS_REQUEST_ID }) },
+  CampaignInternalServerError: { id: KIT_ID, fault: { name: 'InternalServerException' }, expected: () => ({ tone: 'warning', canRetry: true, awsRequestId: AWS_REQUEST_ID }) },
+  CampaignConflictError: { id: KIT_ID, fault: { name: 'ConflictException' }, expected: () => ({ tone: 'warning', canRetry: false, awsRequestId: AWS_REQUEST_ID }) },
   CampaignAccessDeniedError: {
-    id: 'demo-spring-renewals',
+    id: KIT_ID,
     fault: { name: 'AccessDeniedException' },
-    expected: { tone: 'error', message: 'You may not start this campaign.', canRetry: false, awsRequestId: AWS_REQUEST_ID },
+    expected: (c) => ({ tone: 'error', message: `You may not ${c.verb} this campaign.`, canRetry: false, awsRequestId: AWS_REQUEST_ID }),
   },
 };
+
+const CASES = (Object.keys(ACTIONS) as CampaignAction[]).flatMap((action) => [
+  { action, typename: ACTIONS[action].success as string, scenario: undefined as Scenario | undefined },
+  ...Object.entries(ERRORS).map(([typename, scenario]) => ({ action, typename, scenario })),
+]);
 
 let h: Harness;
 let client: ApolloClient;
@@ -74,15 +86,47 @@ beforeEach(async () => {
 });
 
 describe('the Apollo Client kit against the gateway', () => {
-  it('has a scenario for every member of StartCampaignResult the schema declares', () => {
-    expect(Object.keys(SCENARIOS).sort()).toEqual([...generated.possibleTypes.StartCampaignResult].sort());
+  it.each(Object.values(ACTIONS))('has a scenario for every member of $union the schema declares', ({ union, success }) => {
+    expect([success, ...Object.keys(ERRORS)].sort()).toEqual([...generated.possibleTypes[union]].sort());
   });
 
-  it.each(Object.entries(SCENARIOS))('reads %s and handles it', async (typename, { id, fault, expected }) => {
-    if (fault) h.emulator.faults.failNext('StartCampaign', 1, fault);
-    const { data } = await client.mutate({ mutation: StartCampaignDocument, variables: { id } });
-    expect(data?.startCampaign.__typename).toBe(typename);
-    expect(feedbackFor(data!.startCampaign)).toEqual(expect.objectContaining(expected));
+  it.each(CASES)('$action: reads $typename and handles it', async ({ action, typename, scenario }) => {
+    const c = ACTIONS[action];
+    h.emulator.store.put({ id: KIT_ID, state: scenario?.state?.(c) ?? c.accepted });
+    if (scenario?.fault) h.emulator.faults.failNext(c.operation, 1, scenario.fault);
+    const logged = h.logs.length;
+    const feedback = await runAction(client, action, scenario?.id ?? KIT_ID);
+    expect(feedback).toEqual(
+      expect.objectContaining(
+        scenario ? scenario.expected(c) : { tone: 'success', message: `Campaign ${KIT_ID} ${c.done} (now ${c.after}).`, awsRequestId: null },
+      ),
+    );
+    // The gateway's audit line names the very payload the kit handled.
+    expect(h.logs.slice(logged)).toContainEqual(expect.objectContaining({ event: `campaign.${c.verb}`, outcome: typename }));
+  });
+
+  it('offers exactly the buttons AWS would accept, and follows the campaign through the cache', async () => {
+    const enabled = async () => ((await loadControl(client, 'demo-spring-renewals')) ?? []).filter((b) => b.enabled).map((b) => b.action);
+    expect(await enabled()).toEqual(['START']);
+    await runAction(client, 'START', 'demo-spring-renewals');
+    // The success payload's campaign (same fields as the query) updated the normalized entry.
+    expect((client.cache.extract() as Record<string, unknown>)['Campaign:demo-spring-renewals']).toMatchObject({
+      state: 'RUNNING',
+      availableActions: ['PAUSE', 'STOP'],
+    });
+    expect(await enabled()).toEqual(['PAUSE', 'STOP']);
+    await runAction(client, 'PAUSE', 'demo-spring-renewals');
+    expect(await enabled()).toEqual(['RESUME', 'STOP']);
+    await runAction(client, 'STOP', 'demo-spring-renewals');
+    expect(await enabled()).toEqual([]);
+    expect(await loadControl(client, 'no-such-campaign')).toBeNull();
+  });
+
+  it('disables every button when the state cannot be read', async () => {
+    h.emulator.faults.failNext('GetCampaignStateBatch', 1, { name: 'ThrottlingException' });
+    // errorPolicy 'all' would be needed to read the campaign beside the field error; the kit's
+    // query uses the default and so rejects: the UI shows no control rather than guessing.
+    await expect(loadControl(client, 'demo-spring-renewals')).rejects.toThrow();
   });
 
   it('keeps the fields every error shares, thanks to possibleTypes', async () => {
@@ -103,21 +147,17 @@ describe('the Apollo Client kit against the gateway', () => {
     expect(bare.data?.startCampaign).toEqual({ __typename: 'CampaignThrottlingError' });
   });
 
-  it('updates the normalized Campaign in the cache on success', async () => {
-    await startCampaign(client, 'demo-payment-followup');
-    const normalized = client.cache.extract() as Record<string, unknown>;
-    expect(normalized['Campaign:demo-payment-followup']).toMatchObject({ state: 'RUNNING' });
-  });
-
-  it('turns the documented top-level errors into feedback', async () => {
-    h.emulator.faults.dropNext('StartCampaign', 1);
-    expect(await startCampaign(client, 'demo-spring-renewals')).toMatchObject({
+  it.each(['START', 'STOP'] as const)('turns the documented top-level errors of %s into feedback', async (action) => {
+    const c = ACTIONS[action];
+    h.emulator.store.put({ id: KIT_ID, state: c.accepted });
+    h.emulator.faults.dropNext(c.operation, 1);
+    expect(await runAction(client, action, KIT_ID)).toMatchObject({
       tone: 'warning',
       canRetry: true,
-      message: expect.stringContaining('may or may not have started'),
+      message: expect.stringContaining(`may or may not have been ${c.done}`),
     });
-    h.emulator.faults.failNext('StartCampaign', 1, { name: 'BrandNewException', status: 400 });
-    expect(await startCampaign(client, 'demo-appointment-reminders')).toMatchObject({ tone: 'error', canRetry: false });
+    h.emulator.faults.failNext(c.operation, 1, { name: 'BrandNewException', status: 400 });
+    expect(await runAction(client, action, KIT_ID)).toMatchObject({ tone: 'error', canRetry: false });
   });
 
   it('can send its own x-request-id, which the gateway logs the request under', async () => {
@@ -130,7 +170,7 @@ describe('the Apollo Client kit against the gateway', () => {
   });
 
   it('answers a payload type this build does not know without throwing', () => {
-    const fromNewerGateway = { __typename: 'CampaignQuotaExceededError' } as unknown as StartCampaignResult;
-    expect(feedbackFor(fromNewerGateway)).toMatchObject({ tone: 'error', message: 'Unexpected answer: CampaignQuotaExceededError' });
+    const fromNewerGateway = { __typename: 'CampaignQuotaExceededError' } as unknown as CampaignActionResult;
+    expect(feedbackFor('START', fromNewerGateway)).toMatchObject({ tone: 'error', message: 'Unexpected answer: CampaignQuotaExceededError' });
   });
 });

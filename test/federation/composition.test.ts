@@ -75,7 +75,7 @@ describe('the subgraph in a supergraph (@apollo/composition)', () => {
     expect(fieldsOf(api, 'Campaign')).toEqual(expect.arrayContaining(['id', 'state', 'name', 'budget']));
     expect(fieldsOf(api, 'PageInfo')).toEqual(['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
     expect(fieldsOf(api, 'Query')).toEqual(['budgets', 'campaign', 'campaigns']);
-    expect(fieldsOf(api, 'Mutation')).toEqual(['setBudget', 'startCampaign']);
+    expect(fieldsOf(api, 'Mutation')).toEqual(['pauseCampaign', 'resumeCampaign', 'setBudget', 'startCampaign', 'stopCampaign']);
   });
 
   it('needs the other PageInfo to be @shareable too (PageInfo is the one contract name without a prefix)', () => {

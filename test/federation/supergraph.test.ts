@@ -160,3 +160,27 @@ describe('startCampaign through the gateway: every member of StartCampaignResult
     });
   });
 });
+
+describe('the other lifecycle actions through the gateway', () => {
+  it('pauses, resumes and stops in one operation, with availableActions following, and keeps results beside a lost one', async () => {
+    const body = await viaGateway<Record<string, unknown>>(`mutation {
+      p: pauseCampaign(id: "demo-running-survey") { __typename ... on PauseCampaignSuccess { campaign { state availableActions } } }
+      r: resumeCampaign(id: "demo-paused-winback") { __typename ... on ResumeCampaignSuccess { campaign { state availableActions } } }
+      s: stopCampaign(id: "demo-stopped-promo") { __typename ... on InvalidCampaignStateError { state } }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      p: { __typename: 'PauseCampaignSuccess', campaign: { state: 'PAUSED', availableActions: ['RESUME', 'STOP'] } },
+      r: { __typename: 'ResumeCampaignSuccess', campaign: { state: 'RUNNING', availableActions: ['PAUSE', 'STOP'] } },
+      s: { __typename: 'InvalidCampaignStateError', state: 'STOPPED' },
+    });
+
+    h.emulator.faults.dropNext('PauseCampaign', 1);
+    const partial = await viaGateway<Record<string, unknown>>(`mutation {
+      p: pauseCampaign(id: "demo-paused-winback") { __typename }
+      s: stopCampaign(id: "demo-running-survey") { __typename }
+    }`);
+    expect(partial.data).toEqual({ p: null, s: { __typename: 'StopCampaignSuccess' } });
+    expect(partial.errors).toEqual([expect.objectContaining({ path: ['p'], extensions: expect.objectContaining({ code: 'OUTCOME_UNKNOWN' }) })]);
+  });
+});

@@ -1,12 +1,13 @@
+import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
+
 /**
- * The documented StartCampaign exceptions the emulator can be told to answer, with the payload
- * each must become: [AWS exception, payload __typename, code, retryable] (CONTRACT.md's table).
- * InvalidCampaignState and ResourceNotFound need no fault: a running or unknown campaign answers them.
+ * The documented exceptions the emulator can be told to answer, with the payload each must become:
+ * [AWS exception, payload __typename, code, retryable], from the gateway's one list (which
+ * test/unit/campaignExceptions.test.ts holds to the README's table and the SDK's classes).
+ * InvalidCampaignState and ResourceNotFound need no fault: a campaign in the wrong state or an
+ * unknown one answers them.
  */
-export const START_FAULTS: ReadonlyArray<[exception: string, typename: string, code: string, retryable: boolean]> = [
-  ['AccessDeniedException', 'CampaignAccessDeniedError', 'ACCESS_DENIED', false],
-  ['ConflictException', 'CampaignConflictError', 'CONFLICT', false],
-  ['InternalServerException', 'CampaignInternalServerError', 'INTERNAL_SERVER_ERROR', true],
-  ['ThrottlingException', 'CampaignThrottlingError', 'THROTTLING', true],
-  ['ValidationException', 'CampaignValidationError', 'VALIDATION', false],
-];
+export const START_FAULTS: ReadonlyArray<[exception: string, typename: string, code: string, retryable: boolean]> =
+  CAMPAIGN_EXCEPTION_NAMES.filter((name) => name !== 'InvalidCampaignStateException' && name !== 'ResourceNotFoundException').map(
+    (name) => [name, CAMPAIGN_EXCEPTIONS[name].payloadType, CAMPAIGN_EXCEPTIONS[name].code, isRetryable(name)],
+  );

@@ -7,7 +7,7 @@ const START = 'mutation Start($id: ID!) { startCampaign(id: $id) { __typename ..
 const READ = '{ campaign(id: "demo-running-survey") { state } }';
 
 interface StartData {
-  startCampaign: { __typename: string; code?: string; requestId?: string | null };
+  startCampaign: { __typename: string; code?: string; requestId?: string | null } | null;
 }
 
 let jwks: JwksServer;
@@ -46,7 +46,7 @@ describe('AUTH_MODE=jwt: who is calling', () => {
     const token = await signToken(keyA, { subject: 'alice', claims: { scope: 'openid campaigns:start' } });
     const res = await h.graphql<StartData>(START, { id: 'demo-spring-renewals' }, { ...bearer(token), 'x-request-id': 'auth-ok-1' });
     expect(res.status).toBe(200);
-    expect(res.body.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+    expect(res.body.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
     expect(h.logs.filter((l) => l.event === 'campaign.start' && l.requestId === 'auth-ok-1')).toEqual([
       expect.objectContaining({ principal: 'alice', campaignId: 'demo-spring-renewals', outcome: 'StartCampaignSuccess' }),
     ]);
@@ -55,7 +55,7 @@ describe('AUTH_MODE=jwt: who is calling', () => {
   it('reads the start scope from an `scp` array too', async () => {
     const token = await signToken(keyA, { claims: { scp: ['campaigns:read', 'campaigns:start'] } });
     const res = await h.graphql<StartData>(START, { id: 'demo-spring-renewals' }, bearer(token));
-    expect(res.body.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+    expect(res.body.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
   });
 
   it('tolerates a small clock skew on exp', async () => {
@@ -95,7 +95,7 @@ describe('AUTH_MODE=jwt: who is calling', () => {
     const fetches = jwks.fetches;
     const after = await signToken(keyB, { claims: { scope: 'campaigns:start' } });
     const res = await h.graphql<StartData>(START, { id: 'demo-spring-renewals' }, bearer(after));
-    expect(res.body.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+    expect(res.body.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
     expect(jwks.fetches).toBeGreaterThan(fetches);
     h.emulator.resetCalls();
     await expectUnauthenticated(bearer(await signToken(keyA)));
@@ -170,7 +170,7 @@ describe('scopes', () => {
     for (const claims of [{ scope: 'campaigns:start:all' }, { scope: ['campaigns', 'start'] }, { scp: 'campaigns:starter' }]) {
       const token = await signToken(keyA, { claims });
       const res = await h.graphql<StartData>(START, { id: 'demo-spring-renewals' }, bearer(token));
-      expect(res.body.data?.startCampaign.__typename).toBe('CampaignAccessDeniedError');
+      expect(res.body.data?.startCampaign?.__typename).toBe('CampaignAccessDeniedError');
     }
     expect(h.emulator.callCount()).toBe(0);
   });
@@ -179,6 +179,78 @@ describe('scopes', () => {
     const token = await signToken(keyA, { claims: { scope: 'campaigns:read' } });
     const res = await h.graphql(READ, {}, bearer(token));
     expect(res.body).toEqual({ data: { campaign: { state: 'RUNNING' } } });
+  });
+});
+
+describe('scopes of each action: start and resume need AUTH_START_SCOPE, pause and stop AUTH_STOP_SCOPE', () => {
+  const ACTIONS = [
+    { field: 'startCampaign', event: 'campaign.start', scope: 'campaigns:start', state: 'Initialized' },
+    { field: 'resumeCampaign', event: 'campaign.resume', scope: 'campaigns:start', state: 'Paused' },
+    { field: 'pauseCampaign', event: 'campaign.pause', scope: 'campaigns:stop', state: 'Running' },
+    { field: 'stopCampaign', event: 'campaign.stop', scope: 'campaigns:stop', state: 'Running' },
+  ] as const;
+  const other = (scope: string) => (scope === 'campaigns:start' ? 'campaigns:stop' : 'campaigns:start');
+
+  it.each(ACTIONS)('refuses $field without $scope (holding the other one): CampaignAccessDeniedError, requestId null, no AWS call, audited', async ({ field, event, scope, state }) => {
+    h.emulator.store.put({ id: 'scoped-1', state });
+    const token = await signToken(keyA, { subject: 'carol', claims: { scope: `campaigns:read ${other(scope)}` } });
+    const res = await h.graphql<Record<string, unknown>>(
+      `mutation Act($id: ID!) { ${field}(id: $id) { __typename ... on CampaignError { code requestId retryable message } } }`,
+      { id: 'scoped-1' },
+      { ...bearer(token), 'x-request-id': `no-scope-${field}` },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data?.[field]).toEqual({
+      __typename: 'CampaignAccessDeniedError',
+      code: 'ACCESS_DENIED',
+      requestId: null,
+      retryable: false,
+      message: expect.stringContaining(scope),
+    });
+    expect(h.emulator.callCount()).toBe(0);
+    expect(h.emulator.store.get('scoped-1')?.state).toBe(state);
+    expect(h.logs.filter((l) => l.requestId === `no-scope-${field}` && l.event === event)).toEqual([
+      expect.objectContaining({ principal: 'carol', campaignId: 'scoped-1', outcome: 'CampaignAccessDeniedError', awsRequestId: null }),
+    ]);
+  });
+
+  it.each(ACTIONS)('runs $field with $scope', async ({ field, scope, state }) => {
+    h.emulator.store.put({ id: 'scoped-1', state });
+    const token = await signToken(keyA, { claims: { scope } });
+    const res = await h.graphql<Record<string, { __typename: string }>>(`mutation { ${field}(id: "scoped-1") { __typename } }`, {}, bearer(token));
+    expect(res.body.data?.[field]?.__typename).toMatch(/Success$/);
+  });
+
+  it('refuses each action of a mixed operation by its own scope, running the others', async () => {
+    h.emulator.store.put({ id: 'scoped-1', state: 'Running' });
+    h.emulator.store.put({ id: 'scoped-2', state: 'Initialized' });
+    const token = await signToken(keyA, { claims: { scope: 'campaigns:stop' } });
+    const res = await h.graphql(
+      `mutation { s: startCampaign(id: "scoped-2") { __typename } p: pauseCampaign(id: "scoped-1") { __typename } }`,
+      {},
+      bearer(token),
+    );
+    expect(res.body.data).toEqual({ s: { __typename: 'CampaignAccessDeniedError' }, p: { __typename: 'PauseCampaignSuccess' } });
+    expect(h.emulator.calls.map((c) => c.operation)).toEqual(['PauseCampaign']);
+  });
+});
+
+describe('AUTH_STOP_SCOPE', () => {
+  it('names the scope pause and stop need', async () => {
+    const idp = await startJwksServer([keyA]);
+    const g = await startHarness({ maxAttempts: 1, env: { ...jwtEnv(idp), AUTH_STOP_SCOPE: 'campaigns:halt' } });
+    try {
+      g.emulator.store.put({ id: 'scoped-1', state: 'Running' });
+      const STOP = 'mutation { stopCampaign(id: "scoped-1") { __typename } }';
+      const refused = await g.graphql(STOP, {}, bearer(await signToken(keyA, { claims: { scope: 'campaigns:stop' } })));
+      expect(refused.body.data).toEqual({ stopCampaign: { __typename: 'CampaignAccessDeniedError' } });
+      expect(g.emulator.callCount()).toBe(0);
+      const done = await g.graphql(STOP, {}, bearer(await signToken(keyA, { claims: { scope: 'campaigns:halt' } })));
+      expect(done.body.data).toEqual({ stopCampaign: { __typename: 'StopCampaignSuccess' } });
+    } finally {
+      await g.close();
+      await idp.close();
+    }
   });
 });
 

@@ -16,7 +16,7 @@ const READ = 'query Read($id: ID!) { campaign(id: $id) { id state } }';
 const ID = 'demo-spring-renewals';
 
 interface StartData {
-  startCampaign: { __typename: string; code?: string; retryable?: boolean; requestId?: string | null; state?: string };
+  startCampaign: { __typename: string; code?: string; retryable?: boolean; requestId?: string | null; state?: string } | null;
 }
 
 /** Faults need the SDK's real retry loop: 3 attempts, as by default, with a 10 ms back-off instead of ~1 s. */
@@ -45,7 +45,7 @@ describe('throttling and AWS 500s: bounded retries, typed answers', () => {
   it('rides out a short throttling burst within AWS_MAX_ATTEMPTS', async () => {
     h.emulator.faults.failNext('StartCampaign', 2, { name: 'ThrottlingException' });
     const body = await start();
-    expect(body.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+    expect(body.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
     expect(h.emulator.callCount('StartCampaign')).toBe(3);
   });
 
@@ -66,7 +66,7 @@ describe('throttling and AWS 500s: bounded retries, typed answers', () => {
   it('answers an undocumented 503 with UPSTREAM_ERROR after 3 attempts', async () => {
     h.emulator.faults.failNext('StartCampaign', 10, { name: 'ServiceUnavailableException', status: 503 });
     const body = await start();
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ startCampaign: null });
     expect(codeOf(body)).toBe('UPSTREAM_ERROR');
     expect(h.emulator.callCount('StartCampaign')).toBe(3);
   });
@@ -76,7 +76,7 @@ describe('no answer: a start that may have happened is never reported as failed'
   it('answers OUTCOME_UNKNOWN when every attempt times out (latency past the per-attempt timeout), in bounded time', async () => {
     h.emulator.faults.delay('StartCampaign', 2000);
     const { value: body, ms } = await timed(() => start(h, ID, { 'x-request-id': 'slow-start' }));
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ startCampaign: null });
     expect(codeOf(body)).toBe('OUTCOME_UNKNOWN');
     expect(body.errors?.[0]?.message).toMatch(/Retrying is safe/);
     expect(h.emulator.callCount('StartCampaign')).toBe(3);
@@ -96,7 +96,7 @@ describe('no answer: a start that may have happened is never reported as failed'
   it('believes a retry that succeeds after a reset: the first attempt cannot have started it', async () => {
     h.emulator.faults.dropNext('StartCampaign', 1);
     const body = await start();
-    expect(body.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+    expect(body.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
     expect(h.emulator.callCount('StartCampaign')).toBe(2);
   });
 
@@ -106,7 +106,7 @@ describe('no answer: a start that may have happened is never reported as failed'
     h.emulator.faults.delay('StartCampaign', 2000, 1);
     setTimeout(() => h.emulator.store.put({ id: ID, state: 'Running' }), 100);
     const body = await start();
-    expect(body.data).toBeNull();
+    expect(body.data).toEqual({ startCampaign: null });
     expect(codeOf(body)).toBe('OUTCOME_UNKNOWN');
     expect(h.emulator.callCount('StartCampaign')).toBe(2);
     // What the message promises: a retry by the caller is safe and tells the state.
@@ -129,7 +129,7 @@ describe('no answer: a start that may have happened is never reported as failed'
       d.emulator.faults.delay('StartCampaign', 100, 2);
       d.emulator.faults.dropNext('StartCampaign', 1);
       const bodies = await Promise.all([start(d, ID), start(d, 'demo-payment-followup')]);
-      const outcomes = bodies.map((body) => body.data?.startCampaign.__typename ?? codeOf(body)).sort();
+      const outcomes = bodies.map((body) => body.data?.startCampaign?.__typename ?? codeOf(body)).sort();
       expect(outcomes).toEqual(['OUTCOME_UNKNOWN', 'StartCampaignSuccess']);
       expect(d.emulator.callCount('StartCampaign')).toBe(2);
     } finally {
@@ -162,8 +162,9 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
         b: startCampaign(id: "demo-payment-followup") { __typename }
       }`;
       const { value: res, ms } = await timed(() => d.graphql(query, {}, { 'x-request-id': 'deadline-two' }));
-      // b was in flight at the deadline: unknown. (startCampaign is non-null, so data is null.)
+      // b was in flight at the deadline: unknown. startCampaign is nullable, so a keeps its success.
       expect(res.body.errors?.map((e) => [e.path?.[0], e.extensions?.code])).toEqual([['b', 'OUTCOME_UNKNOWN']]);
+      expect(res.body.data).toEqual({ a: { __typename: 'StartCampaignSuccess' }, b: null });
       expect(d.emulator.callCount('StartCampaign')).toBe(2);
       expect(ms).toBeLessThan(4000);
       // The audit trail still says a started.
@@ -179,7 +180,7 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
 
   it('sends nothing once the deadline has passed', async () => {
     const late = new CampaignService(h.client.forRequest({ deadline: Deadline.passed() }));
-    await expect(late.start(ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(late.run('start', ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     await expect(late.getStates([ID])).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(h.emulator.callCount()).toBe(0);
   });
@@ -227,7 +228,7 @@ describe('AWS down: fail fast behind a circuit breaker', () => {
       await d.emulator.start(port, '127.0.0.1');
       await new Promise((resolve) => setTimeout(resolve, 450));
       const recovered = await start(d);
-      expect(recovered.data?.startCampaign.__typename).toBe('StartCampaignSuccess');
+      expect(recovered.data?.startCampaign?.__typename).toBe('StartCampaignSuccess');
       expect(d.breaker.state).toBe(CircuitState.Closed);
       expect(d.emulator.callCount('StartCampaign')).toBe(1);
     } finally {

@@ -167,7 +167,13 @@ describe('startCampaign and the state loader', () => {
     const loaders = createCampaignLoaders(service);
     await expect(loaders.campaignState.load('started')).resolves.toBe('Initialized');
     answerStates({ started: 'Running' });
-    const ctx = { principal: { subject: 'test', scopes: 'all' }, startScope: 's', campaigns: service, loaders, recordStart: () => {} };
+    const ctx = {
+      principal: { subject: 'test', scopes: 'all' },
+      actionScopes: { start: 's', stop: 't' },
+      campaigns: service,
+      loaders,
+      recordAction: () => {},
+    };
     const startCampaign = Mutation.startCampaign as (parent: unknown, args: { id: string }, ctx: ContextValue, info: unknown) => Promise<unknown>;
     await startCampaign({}, { id: 'started' }, ctx as unknown as ContextValue, {});
     await expect(loaders.campaignState.load('started')).resolves.toBe('Running');

@@ -6,8 +6,11 @@ import {
   GetCampaignStateBatchCommand,
   InternalServerException,
   InvalidCampaignStateException,
+  PauseCampaignCommand,
   ResourceNotFoundException,
+  ResumeCampaignCommand,
   StartCampaignCommand,
+  StopCampaignCommand,
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-connectcampaignsv2';
@@ -31,17 +34,17 @@ describe('CampaignService and the SDK handler cache', () => {
     awsMock.on(GetCampaignStateBatchCommand).resolves({ successfulRequests: [{ campaignId: 'c1', state: 'Running' }] });
     const deadline = Deadline.in(10_000);
     const bounded = new CampaignService(mockedCampaignsClient().forRequest({ deadline }));
-    await bounded.start('c1');
+    await bounded.run('start', 'c1');
     await bounded.getStates(['c1']);
     deadline.dispose();
     expect(awsMock.calls().map((call) => call.args.length)).toEqual([1, 1]);
   });
 });
 
-describe('CampaignService.start', () => {
+describe("CampaignService.run('start')", () => {
   it('returns success with the AWS request id', async () => {
     awsMock.on(StartCampaignCommand, { id: 'c1' }).resolves({ $metadata: { requestId: REQUEST_ID } });
-    await expect(service.start('c1')).resolves.toEqual({ ok: true, campaignId: 'c1', requestId: REQUEST_ID });
+    await expect(service.run('start', 'c1')).resolves.toEqual({ ok: true, campaignId: 'c1', requestId: REQUEST_ID });
   });
 
   it.each([
@@ -52,7 +55,7 @@ describe('CampaignService.start', () => {
     ['ThrottlingException', new ThrottlingException(meta), true],
   ] as const)('maps %s with its message, request id and retryability', async (kind, error, retryable) => {
     awsMock.on(StartCampaignCommand).rejects(error);
-    await expect(service.start('c1')).resolves.toEqual({
+    await expect(service.run('start', 'c1')).resolves.toEqual({
       ok: false,
       failure: { kind, message: 'AWS says no', retryable, requestId: REQUEST_ID },
     });
@@ -60,7 +63,7 @@ describe('CampaignService.start', () => {
 
   it('maps InvalidCampaignStateException with the current state', async () => {
     awsMock.on(StartCampaignCommand).rejects(new InvalidCampaignStateException({ ...meta, state: 'Running' }));
-    await expect(service.start('c1')).resolves.toEqual({
+    await expect(service.run('start', 'c1')).resolves.toEqual({
       ok: false,
       failure: {
         kind: 'InvalidCampaignStateException',
@@ -74,7 +77,7 @@ describe('CampaignService.start', () => {
 
   it('maps ValidationException without a field (AWS does not say which)', async () => {
     awsMock.on(StartCampaignCommand).rejects(new ValidationException(meta));
-    await expect(service.start('c1')).resolves.toEqual({
+    await expect(service.run('start', 'c1')).resolves.toEqual({
       ok: false,
       failure: { kind: 'ValidationException', message: 'AWS says no', retryable: false, requestId: REQUEST_ID, field: null },
     });
@@ -83,25 +86,47 @@ describe('CampaignService.start', () => {
   it('throws an unmodelled exception as an unexpected upstream error', async () => {
     const unknown = new ConnectCampaignsV2ServiceException({ ...meta, name: 'BrandNewException', $fault: 'client' });
     awsMock.on(StartCampaignCommand).rejects(unknown);
-    const err = await service.start('c1').catch((e: unknown) => e);
+    const err = await service.run('start', 'c1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ operation: 'StartCampaign', code: 'UPSTREAM_ERROR', cause: unknown });
   });
 
   it('calls a timed-out start OUTCOME_UNKNOWN: AWS may have accepted it', async () => {
     awsMock.on(StartCampaignCommand).rejects(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
-    await expect(service.start('c1')).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    await expect(service.run('start', 'c1')).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
   });
 
   it('calls a refused connection UPSTREAM_UNAVAILABLE: nothing reached AWS', async () => {
     awsMock.on(StartCampaignCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    await expect(service.start('c1')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(service.run('start', 'c1')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
   });
 
   it.each(['', 'has space', 'x'.repeat(257)])('refuses invalid id %j without calling AWS', async (id) => {
-    const result = await service.start(id);
+    const result = await service.run('start', id);
     expect(result).toMatchObject({ ok: false, failure: { kind: 'ValidationException', field: 'id', requestId: null, retryable: false } });
     expect(awsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('CampaignService.run: one path for every action', () => {
+  it.each([
+    ['start', StartCampaignCommand, 'StartCampaign'],
+    ['pause', PauseCampaignCommand, 'PauseCampaign'],
+    ['resume', ResumeCampaignCommand, 'ResumeCampaign'],
+    ['stop', StopCampaignCommand, 'StopCampaign'],
+  ] as const)('%s sends %p with the id, maps documented failures, and calls a lost answer OUTCOME_UNKNOWN', async (action, Command, operation) => {
+    awsMock
+      .on(Command)
+      .resolvesOnce({ $metadata: { requestId: REQUEST_ID } })
+      .rejectsOnce(new InvalidCampaignStateException({ ...meta, state: 'Stopped' }))
+      .rejectsOnce(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+    await expect(service.run(action, 'c1')).resolves.toEqual({ ok: true, campaignId: 'c1', requestId: REQUEST_ID });
+    expect(awsMock.calls()).toHaveLength(1);
+    expect(awsMock.commandCalls(Command)[0]?.args[0].input).toEqual({ id: 'c1' });
+
+    await expect(service.run(action, 'c1')).resolves.toMatchObject({ ok: false, failure: { kind: 'InvalidCampaignStateException', state: 'Stopped' } });
+
+    await expect(service.run(action, 'c1')).rejects.toMatchObject({ operation, code: 'OUTCOME_UNKNOWN' });
   });
 });
 

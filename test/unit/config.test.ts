@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       backend: 'emulator',
       auth: { mode: 'none' },
       startScope: 'campaigns:start',
+      stopScope: 'campaigns:stop',
       maxStartsPerOperation: 10,
       logLevel: 'info',
       bodyLimitBytes: 1048576,
@@ -18,6 +19,10 @@ describe('loadConfig', () => {
   it('defaults to AWS and all interfaces in production, and needs AUTH_MODE there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_MODE/);
     expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none' })).toMatchObject({ backend: 'aws', host: '0.0.0.0' });
+  });
+
+  it('reads the start and stop scopes', () => {
+    expect(loadConfig({ AUTH_START_SCOPE: 'c:go', AUTH_STOP_SCOPE: 'c:halt' })).toMatchObject({ startScope: 'c:go', stopScope: 'c:halt' });
   });
 
   it('keeps an explicit emulator backend in production', () => {

@@ -9,29 +9,36 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { CAMPAIGN_ACTIONS, actionByField, type CampaignActionName } from '../../campaigns/campaignActions';
 import type { ContextValue } from '../context';
 
-const START_FIELD = 'startCampaign';
+/** One lifecycle action field an operation would run. */
+export interface ActionSelection {
+  action: CampaignActionName;
+  field: FieldNode;
+}
 
 /**
- * The `startCampaign` fields an operation would run, one per response key (fields with the same
- * key merge into one execution), found through aliases, fragment spreads and inline fragments.
- * `@skip`/`@include` are not evaluated: a skipped start still counts, so the count is an upper bound.
+ * The lifecycle action fields (startCampaign, pauseCampaign, ...) an operation would run, one per
+ * response key (fields with the same key merge into one execution), found through aliases,
+ * fragment spreads and inline fragments. `@skip`/`@include` are not evaluated: a skipped action
+ * still counts, so a count is an upper bound.
  */
-export function startSelections(operation: OperationDefinitionNode, document: DocumentNode): FieldNode[] {
+export function actionSelections(operation: OperationDefinitionNode, document: DocumentNode): ActionSelection[] {
   if (operation.operation !== 'mutation') return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const byKey = new Map<string, FieldNode>();
+  const byKey = new Map<string, ActionSelection>();
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === START_FIELD) {
+        const action = actionByField(selection.name.value);
+        if (action !== undefined) {
           const key = selection.alias?.value ?? selection.name.value;
-          if (!byKey.has(key)) byKey.set(key, selection);
+          if (!byKey.has(key)) byKey.set(key, { action, field: selection });
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
@@ -50,7 +57,12 @@ export function startSelections(operation: OperationDefinitionNode, document: Do
   return [...byKey.values()];
 }
 
-/** The campaign id a start selection names, literally or through a variable, when it is a string. */
+/** The selections of actions that dial (start, resume): what MAX_STARTS_PER_OPERATION counts. */
+export function dialingSelections(operation: OperationDefinitionNode, document: DocumentNode): ActionSelection[] {
+  return actionSelections(operation, document).filter(({ action }) => CAMPAIGN_ACTIONS[action].dials);
+}
+
+/** The campaign id an action selection names, literally or through a variable, when it is a string. */
 function campaignIdOf(field: FieldNode, variables: Record<string, unknown> | undefined): string | null {
   const value = field.arguments?.find((arg) => arg.name.value === 'id')?.value;
   if (value?.kind === Kind.STRING) return value.value;
@@ -61,7 +73,7 @@ function campaignIdOf(field: FieldNode, variables: Record<string, unknown> | und
   return null;
 }
 
-/** Audits every start of a refused operation: refusals are start attempts too. */
+/** Audits every action of a refused operation: refusals are attempts too. */
 export function auditRefusal(
   requestContext: GraphQLRequestContext<ContextValue>,
   operation: OperationDefinitionNode,
@@ -69,8 +81,8 @@ export function auditRefusal(
   errorCode: string,
 ): void {
   const { contextValue, request } = requestContext;
-  for (const field of startSelections(operation, document)) {
-    contextValue.recordStart({
+  for (const { action, field } of actionSelections(operation, document)) {
+    contextValue.recordAction(action, {
       campaignId: campaignIdOf(field, request.variables),
       principal: contextValue.principal.subject,
       outcome: 'error',
@@ -82,10 +94,12 @@ export function auditRefusal(
 }
 
 /**
- * At most `max` startCampaign selections in one operation, so one request cannot fan out into a
- * burst of outbound campaigns. Checked once the operation is resolved, before anything executes;
- * more is refused whole with HTTP 400 and `extensions.code: TOO_MANY_STARTS`. Starts in operations
- * refused by validation (size limits included) are audited as refused as well.
+ * At most `max` selections of actions that dial (startCampaign and resumeCampaign together) in one
+ * operation, so one request cannot fan out into a burst of outbound calls; pause and stop are not
+ * counted, so an operator can halt many campaigns at once. Checked once the operation is resolved,
+ * before anything executes; more is refused whole with HTTP 400 and `extensions.code:
+ * TOO_MANY_STARTS`. Every action of an operation refused here or by validation (size limits
+ * included) is audited as refused.
  */
 export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> {
   return {
@@ -94,12 +108,15 @@ export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> 
         async didResolveOperation(requestContext) {
           const { operation, document } = requestContext;
           if (!operation) return;
-          const found = startSelections(operation, document).length;
+          const found = dialingSelections(operation, document).length;
           if (found <= max) return;
           auditRefusal(requestContext, operation, document, 'TOO_MANY_STARTS');
-          throw new GraphQLError(`One operation may start at most ${max} campaigns; this one selects startCampaign ${found} times.`, {
-            extensions: { code: 'TOO_MANY_STARTS', http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `One operation may start or resume at most ${max} campaigns; this one selects startCampaign and resumeCampaign ${found} times.`,
+            {
+              extensions: { code: 'TOO_MANY_STARTS', http: { status: 400 } },
+            },
+          );
         },
         async didEncounterErrors(requestContext) {
           // A parsed document that never got to an operation failed validation.

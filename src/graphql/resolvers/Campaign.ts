@@ -1,5 +1,6 @@
 import type { CampaignResolvers } from '../../generated/graphql';
 import type { CampaignDetails, CampaignRef, CampaignSummary } from '../../campaigns/types';
+import { CAMPAIGN_ACTIONS, availableActions } from '../../campaigns/campaignActions';
 import type { ContextValue } from '../context';
 
 type SummaryField = Exclude<keyof CampaignSummary, 'id'>;
@@ -48,6 +49,12 @@ export const Campaign: CampaignResolvers = {
     return (await ctx.loaders.campaignState.load(id)) === null ? null : { id };
   },
   state: (campaign, _args, ctx) => ctx.loaders.campaignState.load(campaign.id),
+  // From the state the request already loads (no AWS call of its own), by the table the emulator's
+  // state machine uses too. A failed state read throws here: this field is null, not the campaign.
+  async availableActions(campaign, _args, ctx) {
+    const state = await ctx.loaders.campaignState.load(campaign.id);
+    return state === null ? [] : availableActions(state).map((action) => CAMPAIGN_ACTIONS[action].enumValue);
+  },
   name: fromSummary('name'),
   arn: fromSummary('arn'),
   connectInstanceId: fromSummary('connectInstanceId'),

@@ -1,47 +1,25 @@
 import type { MutationResolvers } from '../../generated/graphql';
+import { CAMPAIGN_ACTIONS, CAMPAIGN_ACTION_NAMES, type CampaignActionName } from '../../campaigns/campaignActions';
 import { hasScope } from '../context';
-import { missingScopePayload, toStartCampaignPayload, type StartCampaignPayload } from '../startCampaignPayload';
-import { awsRequestIdOf } from '../../campaigns/awsErrors';
-import { AwsCallBudgetExceededError, UpstreamError } from '../../campaigns/upstreamError';
-import { AWS_CALL_BUDGET_EXCEEDED } from '../limits/awsCallBudget';
+import type { ContextValue } from '../context';
+import { audited } from '../auditedAction';
+import { missingScopePayload, toActionPayload, type CampaignActionPayload } from '../campaignActionPayload';
 
-export const Mutation: MutationResolvers = {
-  async startCampaign(_parent, { id }, ctx) {
-    const startedAt = performance.now();
-    let outcome = 'error';
-    let errorCode: string | undefined = 'INTERNAL_SERVER_ERROR';
-    let awsRequestId: string | null = null;
-    try {
-      let payload: StartCampaignPayload;
-      if (!hasScope(ctx.principal, ctx.startScope)) {
-        payload = missingScopePayload(ctx.startScope);
-      } else {
-        const result = await ctx.campaigns.start(id);
-        // The success payload reads the campaign's state afresh, not a value cached before the start.
-        if (result.ok) ctx.loaders.campaignState.clear(id);
-        awsRequestId = result.ok ? result.requestId : result.failure.requestId;
-        payload = toStartCampaignPayload(result);
-      }
-      outcome = payload.__typename;
-      errorCode = undefined;
-      return payload;
-    } catch (err) {
-      if (err instanceof UpstreamError) {
-        awsRequestId = awsRequestIdOf(err.cause);
-        errorCode = err.code;
-      } else if (err instanceof AwsCallBudgetExceededError) {
-        errorCode = AWS_CALL_BUDGET_EXCEEDED;
-      }
-      throw err;
-    } finally {
-      ctx.recordStart({
-        campaignId: id,
-        principal: ctx.principal.subject,
-        outcome,
-        ...(errorCode !== undefined ? { errorCode } : {}),
-        awsRequestId,
-        durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
-      });
-    }
-  },
-};
+/** The resolver of one action's Mutation field: scope check, the service's `run`, the payload; audited. */
+function actionResolver(action: CampaignActionName) {
+  const spec = CAMPAIGN_ACTIONS[action];
+  return (_parent: unknown, { id }: { id: string }, ctx: ContextValue): Promise<CampaignActionPayload> =>
+    audited(ctx, action, id, async () => {
+      const scope = ctx.actionScopes[spec.scope];
+      if (!hasScope(ctx.principal, scope)) return { payload: missingScopePayload(action, scope), awsRequestId: null };
+      const result = await ctx.campaigns.run(action, id);
+      // The success payload reads the campaign's state afresh, not a value cached before the action.
+      if (result.ok) ctx.loaders.campaignState.clear(id);
+      return { payload: toActionPayload(action, result), awsRequestId: result.ok ? result.requestId : result.failure.requestId };
+    });
+}
+
+/** One resolver per row of CAMPAIGN_ACTIONS (startCampaign, pauseCampaign, ...). */
+export const Mutation = Object.fromEntries(
+  CAMPAIGN_ACTION_NAMES.map((action) => [CAMPAIGN_ACTIONS[action].field, actionResolver(action)]),
+) as MutationResolvers;
