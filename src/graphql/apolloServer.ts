@@ -14,6 +14,9 @@ import { buildSchema } from './schema';
 import { operationLimits } from './limits/operationLimits';
 import { startFanOutLimit } from './limits/startFanOut';
 
+/** On stop, how long requests in flight may run on before their connections are closed. */
+export const DRAIN_LIMIT_MS = 10_000;
+
 export interface ApolloOptions {
   production: boolean;
   logger: Logger;
@@ -60,8 +63,8 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      // On stop: stop accepting connections and wait (up to 10 s) for requests in flight.
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop: stop accepting connections and wait (up to DRAIN_LIMIT_MS) for requests in flight.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_LIMIT_MS }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       // No field has a cache hint, so the implicit cache-control plugin only ever answered
       // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.
