@@ -4,6 +4,21 @@ import { startBudgetsSubgraph, type BudgetsSubgraph } from '../helpers/budgetsSu
 import { jwtEnv, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
 import { START_FAULTS } from '../helpers/startCampaignFaults';
 
+// `@graphql-hive/gateway` (the CLI package) re-exports these JWT helpers from the plugin; the
+// reference config requires them from there.
+jest.mock(
+  '@graphql-hive/gateway',
+  () => {
+    const plugin = jest.requireActual<typeof import('@graphql-mesh/plugin-jwt-auth')>('@graphql-mesh/plugin-jwt-auth');
+    return {
+      defineConfig: <T>(config: T) => config,
+      extractFromHeader: plugin.extractFromHeader,
+      createRemoteJwksSigningKeyProvider: plugin.createRemoteJwksSigningKeyProvider,
+    };
+  },
+  { virtual: true },
+);
+
 interface Body<T> {
   data?: T | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
@@ -73,7 +88,7 @@ async function post<T>(gateway: HiveGateway, query: string, variables?: Record<s
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-describe('Hive Gateway over a supergraph composed by @theguild/federation-composition (auth directives on)', () => {
+describe('Hive Gateway (deploy/routers/hive-gateway.config.cjs) over a supergraph composed by @theguild/federation-composition (auth directives on)', () => {
   it('carries both auth directives into the supergraph', () => {
     expect(supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)');
     expect(supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)');
@@ -191,6 +206,13 @@ describe('the auth directives, enforced by Hive Gateway and by the subgraph', ()
     expect(res.body.data?.startCampaign).toEqual({ __typename: 'CampaignAccessDeniedError', code: 'ACCESS_DENIED', requestId: null });
     expect(subgraphRequests).toBe(1);
     expect(h.emulator.callCount()).toBe(0);
+  });
+
+  it('reads the scope from an `scp` array too, in the gateway as in the subgraph', async () => {
+    const token = await signToken(key, { claims: { scp: ['campaigns:read', 'campaigns:start'] } });
+    const res = await post<{ startCampaign: unknown }>(hive, START, { id: campaignIds[0] }, bearer(token));
+    expect(res.body.data?.startCampaign).toEqual({ __typename: 'StartCampaignSuccess' });
+    expect(subgraphRequests).toBe(1);
   });
 
   it('no token: @authenticated fields get the gateway’s 401 without reaching the subgraph; their public fields still answer', async () => {

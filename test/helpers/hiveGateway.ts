@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { createRemoteJwksSigningKeyProvider, useJWT, type JWTAuthContextExtension } from '@graphql-mesh/plugin-jwt-auth';
+import { createGatewayRuntime, type GatewayConfigBase, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { useJWT, type JWTAuthContextExtension, type JWTAuthPluginOptions } from '@graphql-mesh/plugin-jwt-auth';
 import * as httpTransport from '@graphql-mesh/transport-http';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { budgetsTypeDefs } from './budgetsSubgraph';
 import { AUDIENCE, ISSUER, type JwksServer } from './jwks';
-import { FORWARDED_HEADERS } from './supergraph';
 
 export interface SubgraphEndpoint {
   name: string;
@@ -24,6 +24,23 @@ export function composeWithGuild(subgraphs: SubgraphEndpoint[]): string {
 
 /** The budgets subgraph's SDL as a string, for composing beside ours. */
 export const budgetsSdl = (): string => budgetsTypeDefs().loc!.source.body;
+
+/** deploy/routers/hive-gateway.config.cjs: the README's configuration for the `hive-gateway` CLI. */
+export const HIVE_CONFIG_FILE = join(__dirname, '..', '..', 'deploy', 'routers', 'hive-gateway.config.cjs');
+
+/** What that file's `hiveGatewayConfig(...)` returns: CLI options, of which `jwt` is the JWT plugin's. */
+export type HiveReferenceConfig = Pick<GatewayConfigBase<JWTAuthContextExtension>, 'genericAuth' | 'propagateHeaders' | 'upstreamTimeout'> & {
+  jwt: JWTAuthPluginOptions;
+};
+
+/**
+ * Loads the reference config. It requires `@graphql-hive/gateway` (the CLI package, not installed
+ * here): the calling test file provides it with `jest.mock(..., { virtual: true })`.
+ */
+export function loadHiveReferenceConfig(): { hiveGatewayConfig(idp: { jwksUrl: string; issuer: string; audience: string }): HiveReferenceConfig } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(HIVE_CONFIG_FILE) as ReturnType<typeof loadHiveReferenceConfig>;
+}
 
 export interface HiveGatewayOptions {
   supergraphSdl: string;
@@ -42,36 +59,22 @@ export interface HiveGateway {
 }
 
 /**
- * Hive Gateway's runtime, in this process, over HTTP on loopback: bearer JWTs verified against
- * the JWKS (a missing token is let through, so that the directives decide per field), the
- * federation auth directives enforced by genericAuth, and the headers the subgraph needs forwarded.
+ * Hive Gateway's runtime, in this process, over HTTP on loopback, configured by the reference
+ * config (as the CLI would: its `jwt` options become the JWT plugin) for the loopback identity
+ * provider: bearer JWTs verified against the JWKS, a missing token let through so that the
+ * directives decide per field, the federation auth directives enforced by genericAuth, and the
+ * headers the subgraph needs forwarded.
  */
 export async function startHiveGateway({ supergraphSdl, jwks, enforceAuthDirectives = true }: HiveGatewayOptions): Promise<HiveGateway> {
+  const { jwt, genericAuth, ...rest } = loadHiveReferenceConfig().hiveGatewayConfig({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE });
   const runtime = createGatewayRuntime<JWTAuthContextExtension>({
+    ...rest,
+    ...(enforceAuthDirectives ? { genericAuth } : {}),
     supergraph: supergraphSdl,
     // Given, not loaded by the runtime's dynamic import (which Jest's CommonJS modules cannot do).
     transports: { http: httpTransport },
     logging: process.env.HIVE_LOG ? 'debug' : false,
-    plugins: () => [
-      useJWT({
-        signingKeyProviders: [createRemoteJwksSigningKeyProvider({ jwksUri: jwks.url })],
-        tokenVerification: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256', 'ES256'] },
-        reject: { missingToken: false, invalidToken: true },
-        // The subgraph verifies the forwarded bearer token itself; no claims in extensions.
-        forward: { payload: false, token: false },
-      }) as GatewayPlugin,
-    ],
-    ...(enforceAuthDirectives
-      ? {
-          genericAuth: {
-            mode: 'protect-granular' as const,
-            resolveUserFn: (context) => context.jwt?.payload ?? null,
-          },
-        }
-      : {}),
-    propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
-    },
+    plugins: () => [useJWT(jwt) as GatewayPlugin],
   });
   const server = createServer(runtime);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
