@@ -62,6 +62,8 @@ export interface Config {
     breakerFailures: number;
     /** How long an open circuit fails calls at once before one trial call is let through. */
     breakerOpenMs: number;
+    /** With CAMPAIGNS_BACKEND=aws, how long resolving credentials at start (and each retry) may take. */
+    credentialsTimeoutMs: number;
   };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
@@ -185,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
       deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 10_000, 1, 300_000),
       breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', 5, 1, 1000),
       breakerOpenMs: integer(env, 'UPSTREAM_BREAKER_OPEN_MS', 5000, 1, 600_000),
+      credentialsTimeoutMs: integer(env, 'UPSTREAM_CREDENTIALS_TIMEOUT_MS', 5000, 1, 60_000),
     },
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),

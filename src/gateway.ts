@@ -27,6 +27,8 @@ export interface GatewayDeps {
   client: CampaignsClient;
   /** Who is calling; by default from `config.auth` (tests pass one with a short JWKS cooldown). */
   authenticate?: Authenticator;
+  /** Holds /readyz at 503 while it gives a reason (AWS credentials not resolved yet). */
+  notReadyReason?: () => string | undefined;
 }
 
 export interface Gateway {
@@ -40,7 +42,7 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth) }: GatewayDeps): Promise<Gateway> {
+export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth), notReadyReason }: GatewayDeps): Promise<Gateway> {
   const httpServer = createServer();
   const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
@@ -90,8 +92,11 @@ export async function createGateway({ config, logger, metrics, client, authentic
         return graphql(req, res, search, scope);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
-      case '/readyz':
-        return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
+      case '/readyz': {
+        if (draining) return sendJson(res, 503, { status: 'draining' });
+        const reason = notReadyReason?.();
+        return reason ? sendJson(res, 503, { status: 'not ready', reason }) : sendJson(res, 200, { status: 'ready' });
+      }
       case '/metrics': {
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A setting found wrong only at start (AWS_REGION, which the AWS SDK resolves).
+  if (err instanceof ConfigError) {
+    process.stderr.write(`campaign-gateway: invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`campaign-gateway: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

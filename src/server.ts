@@ -5,6 +5,7 @@ import { createCampaignsClient } from './aws/campaignsClient';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
+import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
 
 /** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on a free loopback port. */
@@ -40,9 +41,18 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     metrics,
     breaker,
   });
-  const gateway = await createGateway({ config, logger, metrics, client });
+  // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
+  const credentials =
+    config.backend === 'aws'
+      ? await requireAwsRegion(client.providers).then(() => watchAwsCredentials(client.providers, logger, { timeoutMs: config.upstream.credentialsTimeoutMs }))
+      : undefined;
+  const gateway = await createGateway({ config, logger, metrics, client, notReadyReason: credentials?.notReadyReason });
   const url = await gateway.listen(config.port, config.host);
-  logger.info({ url, production: config.production, auth: config.auth.mode, tracing: config.tracing }, `gateway ready at ${url}`);
+  const notReady = credentials?.notReadyReason();
+  logger.info(
+    { url, ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing },
+    notReady ? `gateway listening at ${url}, not ready: ${notReady}` : `gateway ready at ${url}`,
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -54,6 +64,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
       .then(() => backend.stop())
       .then(() => tracing?.shutdown())
       .then(() => {
+        credentials?.stop();
         client.destroy();
         logger.info('stopped');
         process.exit(0);

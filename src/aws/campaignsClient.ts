@@ -27,6 +27,7 @@ import type { Handler, HttpHandlerOptions, Pluggable } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
+import type { AwsProviders } from './awsReadiness';
 
 // ---------------------------------------------------------------------------------------------
 // What the service layer sees
@@ -202,6 +203,8 @@ export interface CampaignsClient {
   forRequest(overrides?: { deadline?: Deadline; maxCalls?: number }): RequestCampaignsApi;
   /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
   retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
+  /** The SDK client's own region and credential providers, which every call uses (start-up checks). */
+  readonly providers: AwsProviders;
   destroy(): void;
 }
 
@@ -265,6 +268,10 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
     async retrySettings() {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };
+    },
+    providers: {
+      region: () => client.config.region(),
+      credentials: () => client.config.credentials(),
     },
     destroy: () => client.destroy(),
   };

@@ -35,6 +35,14 @@ export interface ApolloOptions {
 /** How long past the request deadline draining waits for an answer to be written. */
 export const DRAIN_MARGIN_MS = 2000;
 
+/**
+ * On stop, how long requests in flight may run on before their connections are closed: their AWS
+ * work ends by the request deadline, so a little longer than that answers every one of them.
+ */
+export function drainLimitMs(deadlineMs: number): number {
+  return deadlineMs + DRAIN_MARGIN_MS;
+}
+
 /** Logs every undocumented failure in full, with the request's id (callers see it masked). */
 const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
   async requestDidStart() {
@@ -77,9 +85,8 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      // On stop: stop accepting connections and wait for requests in flight. Their AWS work ends
-      // by the request deadline, so waiting a little longer than that answers every one of them.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.upstream.deadlineMs + DRAIN_MARGIN_MS }),
+      // On stop: stop accepting connections and wait (up to drainLimitMs) for requests in flight.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainLimitMs(config.upstream.deadlineMs) }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       // No field has a cache hint, so the implicit cache-control plugin only ever answered
       // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.

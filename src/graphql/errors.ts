@@ -62,9 +62,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 export function authenticationFailure(err: unknown): GraphQLError {
   if (err instanceof AuthenticationError) {
     const challenge = err.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
-    return new GraphQLError(err.message, {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) } },
-    });
+    // Typed as a plain record: graphql-yoga (loaded beside this in the Hive Gateway tests) declares
+    // GraphQLErrorExtensions' `http.headers` globally as an object, where Apollo needs a HeaderMap.
+    const extensions: Record<string, unknown> = {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) },
+    };
+    return new GraphQLError(err.message, { extensions });
   }
   if (err instanceof KeySetUnavailableError) {
     return new GraphQLError('Tokens cannot be verified right now. Try again later.', {
