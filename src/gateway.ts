@@ -12,7 +12,7 @@ import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue, Principal } from './graphql/context';
 import { authenticationFailure } from './graphql/errors';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
-import { AuthenticationError } from './auth/jwtVerifier';
+import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { requestIdOf } from './http/requestId';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
@@ -38,8 +38,15 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth) }: GatewayDeps): Promise<Gateway> {
-  const httpServer = createServer();
+export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth, undefined, logger) }: GatewayDeps): Promise<Gateway> {
+  // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
+  // the body has its own timer in readBody; requestTimeout is the backstop for both.
+  const httpServer = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.headersTimeoutMs + config.http.bodyTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+  });
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
   const campaigns = new CampaignService(client);
@@ -49,17 +56,22 @@ export async function createGateway({ config, logger, metrics, client, authentic
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
-    async context(req, scope): Promise<ContextValue> {
-      const { requestId } = scope;
-      let principal: Principal;
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
+    async authenticate(req, scope): Promise<Principal> {
       try {
-        principal = await authenticate(req.headers.authorization);
+        return await authenticate(req.headers.authorization);
       } catch (err) {
-        // The reason (e.g. ERR_JWT_EXPIRED), never the token.
+        // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
+        // per outage by the verifier, not once per request.
         if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
-        else scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        else if (!(err instanceof KeySetUnavailableError)) {
+          scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        }
         throw authenticationFailure(err);
       }
+    },
+    async context(_req, scope, principal): Promise<ContextValue> {
+      const { requestId } = scope;
       // Every AWS call of this request, retries included, ends by this deadline. It is disposed
       // of when the response closes: a timer left running (as with AbortSignal.timeout) would
       // keep all that the calls hung on it alive for the whole deadline after the answer

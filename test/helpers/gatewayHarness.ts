@@ -73,7 +73,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     retryDelayMs,
     breaker,
   });
-  const authenticate = createAuthenticator(config.auth, jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : undefined);
+  const authenticate = createAuthenticator(config.auth, jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : undefined, logger);
   const gateway = await createGateway({ config, logger, metrics, client, authenticate });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
