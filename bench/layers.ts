@@ -18,6 +18,7 @@ import { Deadline } from '../src/aws/deadline';
 import { boundByDeadline } from '../src/aws/upstreamAttempts';
 import type { CampaignLoaders } from '../src/campaigns/campaignLoaders';
 import type { CampaignService } from '../src/campaigns/campaignService';
+import { CampaignCursors } from '../src/campaigns/campaignCursor';
 import { loadConfig } from '../src/config';
 import { createApolloServer } from '../src/graphql/apolloServer';
 import type { ContextValue } from '../src/graphql/context';
@@ -77,6 +78,7 @@ async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
       startScope: config.startScope,
       campaigns,
       loaders,
+      cursors: new CampaignCursors(config.cursorSecret),
       recordStart: () => undefined,
     };
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -8,6 +8,7 @@ import { recordStartAttempt } from './observability/startAudit';
 import { CampaignService } from './campaigns/campaignService';
 import { Deadline } from './aws/deadline';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
+import { CampaignCursors } from './campaigns/campaignCursor';
 import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue, Principal } from './graphql/context';
 import { authenticationFailure } from './graphql/errors';
@@ -50,6 +51,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
   const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
   const campaigns = new CampaignService(client);
+  const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
   let draining = false;
 
@@ -86,6 +88,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
         startScope: config.startScope,
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
+        cursors,
         recordStart: (attempt) => recordStartAttempt(scope.events, metrics, attempt),
       };
     },

@@ -1,6 +1,7 @@
 import type { RequestScope } from '../observability/requestScope';
 import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
+import type { CampaignCursors } from '../campaigns/campaignCursor';
 import type { StartAttempt } from '../observability/startAudit';
 
 /** Who is calling. `anonymous` when authentication is off. */
@@ -20,6 +21,8 @@ export interface ContextValue {
   startScope: string;
   campaigns: CampaignService;
   loaders: CampaignLoaders;
+  /** Signs and checks the campaign list's cursors (one key per gateway). */
+  cursors: CampaignCursors;
   /** Records one start attempt: the audit log line and the start counter. */
   recordStart(attempt: StartAttempt): void;
 }
