@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers';
+import { entityKeys, guardEntityRepresentations } from './clientMistakes';
 
 /** schema/ sits at the package root, above both src/ (tests) and dist/src/ (compiled). */
 function schemaDir(): string {
@@ -99,5 +100,7 @@ export function buildSchema({ startScope, authDirectives = true }: SchemaOptions
   let typeDefs = loadTypeDefs();
   if (!authDirectives) typeDefs = withoutAuthDirectives(typeDefs);
   else if (startScope !== undefined) typeDefs = withStartScope(typeDefs, startScope);
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  guardEntityRepresentations(schema, entityKeys(typeDefs));
+  return schema;
 }
