@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
 import { createUpstreamBreaker, watchBreaker } from '../../src/aws/circuitBreaker';
 import { createAuthenticator } from '../../src/auth/authenticator';
+import type { KeySetBackoff } from '../../src/auth/jwtVerifier';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
@@ -45,10 +46,12 @@ export interface HarnessOptions {
   retryDelayMs?: number;
   /** JWKS refetch cooldown (jwt mode); jose's 30 s default would make key rotation tests slow. */
   jwksCooldownMs?: number;
+  /** Back-off after a failed key-set fetch (jwt mode); the gateway's default is 1 s growing to 30 s. */
+  jwksBackoff?: KeySetBackoff;
 }
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, jwksBackoff }: HarnessOptions = {}): Promise<Harness> {
   const config: Config = loadConfig({ LOG_LEVEL: 'info', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -73,7 +76,11 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     retryDelayMs,
     breaker,
   });
-  const authenticate = createAuthenticator(config.auth, jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : undefined, logger);
+  const authenticate = createAuthenticator(
+    config.auth,
+    { ...(jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : {}), ...(jwksBackoff !== undefined ? { backoff: jwksBackoff } : {}) },
+    logger,
+  );
   const gateway = await createGateway({ config, logger, metrics, client, authenticate });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
