@@ -30,7 +30,9 @@ export interface GatewayDeps {
 
 export interface Gateway {
   readonly httpServer: Server;
-  /** Listens and resolves to the GraphQL endpoint's URL. */
+  /** The server of /metrics alone, when METRICS_PORT moves it off the API's port. */
+  readonly metricsServer: Server | undefined;
+  /** Listens (and on METRICS_PORT, if set) and resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
   /**
    * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
@@ -94,6 +96,26 @@ export async function createGateway({ config, logger, metrics, client, authentic
     },
   });
 
+  async function sendMetrics(res: ServerResponse): Promise<void> {
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(text);
+  }
+
+  // Unauthenticated, as Prometheus expects; on its own port it need not be exposed with the API.
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : createServer((req, res) => {
+          const path = (req.url ?? '/').split('?')[0];
+          const answer = path === '/metrics' ? sendMetrics(res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
+          answer.catch((err: unknown) => {
+            logger.error({ err }, 'metrics request failed');
+            if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+            else res.destroy();
+          });
+        });
+
   async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -107,12 +129,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
         return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
-      case '/metrics': {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-        return;
-      }
+      case '/metrics':
+        if (metricsServer) return sendJson(res, 404, { error: 'not found' });
+        return sendMetrics(res);
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
@@ -131,7 +150,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
 
   return {
     httpServer,
-    listen(port, host) {
+    metricsServer,
+    async listen(port, host) {
+      if (metricsServer && config.metricsPort !== undefined) await listenOn(metricsServer, config.metricsPort, host);
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -145,8 +166,24 @@ export async function createGateway({ config, logger, metrics, client, authentic
       draining = true;
       if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await apollo.stop();
+      if (metricsServer?.listening) {
+        await new Promise<void>((resolve) => {
+          metricsServer.close(() => resolve());
+          metricsServer.closeAllConnections();
+        });
+      }
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -26,6 +26,12 @@ async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?
 /** Runs the gateway process until SIGTERM or SIGINT (main.ts has read the config and started tracing). */
 export async function runServer(config: Config, tracing?: Tracing): Promise<void> {
   const logger = createLogger(config.logLevel);
+  if (config.production && config.auth.mode === 'none') {
+    logger.warn(
+      { event: 'auth.disabled', authMode: 'none', host: config.host },
+      `AUTH_MODE=none in production: every caller on ${config.host} is "anonymous" with every scope and may start campaigns (dial customers); set AUTH_MODE=jwt unless a trusted proxy in front authenticates every request`,
+    );
+  }
   const metrics = createMetrics();
   const backend = await startBackend(config, logger);
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
@@ -39,7 +45,12 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   });
   const gateway = await createGateway({ config, logger, metrics, client });
   const url = await gateway.listen(config.port, config.host);
-  logger.info({ url, production: config.production, auth: config.auth.mode, tracing: config.tracing }, `gateway ready at ${url}`);
+  const metricsAddress = gateway.metricsServer?.address();
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${metricsAddress.port}/metrics` : undefined;
+  logger.info(
+    { url, ...(metricsUrl ? { metricsUrl } : {}), production: config.production, auth: config.auth.mode, tracing: config.tracing },
+    `gateway ready at ${url}`,
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
