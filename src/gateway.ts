@@ -15,6 +15,7 @@ import { authenticationFailure } from './graphql/errors';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
+import { closeServer, createMetricsServer, listenOn, sendMetrics } from './http/metricsEndpoint';
 import { requestIdOf } from './http/requestId';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
@@ -96,25 +97,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
     },
   });
 
-  async function sendMetrics(res: ServerResponse): Promise<void> {
-    const text = await metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType });
-    res.end(text);
-  }
-
-  // Unauthenticated, as Prometheus expects; on its own port it need not be exposed with the API.
-  const metricsServer =
-    config.metricsPort === undefined
-      ? undefined
-      : createServer((req, res) => {
-          const path = (req.url ?? '/').split('?')[0];
-          const answer = path === '/metrics' ? sendMetrics(res) : Promise.resolve(sendJson(res, 404, { error: 'not found' }));
-          answer.catch((err: unknown) => {
-            logger.error({ err }, 'metrics request failed');
-            if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
-            else res.destroy();
-          });
-        });
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
   async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
@@ -131,7 +114,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
         return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
       case '/metrics':
         if (metricsServer) return sendJson(res, 404, { error: 'not found' });
-        return sendMetrics(res);
+        return sendMetrics(res, metrics);
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
@@ -166,24 +149,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
       draining = true;
       if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await apollo.stop();
-      if (metricsServer?.listening) {
-        await new Promise<void>((resolve) => {
-          metricsServer.close(() => resolve());
-          metricsServer.closeAllConnections();
-        });
-      }
+      if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };
-}
-
-function listenOn(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
