@@ -16,6 +16,7 @@ import { createCampaignsClient } from '../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../src/aws/circuitBreaker';
 import type { CampaignLoaders } from '../src/campaigns/campaignLoaders';
 import type { CampaignService } from '../src/campaigns/campaignService';
+import { CampaignCursors } from '../src/campaigns/campaignCursor';
 import { loadConfig } from '../src/config';
 import { createApolloServer } from '../src/graphql/apolloServer';
 import type { ContextValue } from '../src/graphql/context';
@@ -75,6 +76,7 @@ async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
       actionScopes: { start: config.startScope, stop: config.stopScope },
       campaigns,
       loaders,
+      cursors: new CampaignCursors(config.cursorSecret),
       recordAction: () => undefined,
     };
     const response = await apollo.executeHTTPGraphQLRequest({

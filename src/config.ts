@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * The gateway's configuration, read and checked once at start. Nothing else reads process.env
  * (the AWS SDK reads its own standard variables: AWS_REGION, AWS_ENDPOINT_URL_*, credentials, ...).
@@ -43,6 +45,22 @@ export interface Config {
   shutdownDelayMs: number;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
+  /** How long a client may take to send what it sends; see README, "Slow clients". */
+  http: {
+    /** From the connection (or the end of the previous request) to the last header line. */
+    headersTimeoutMs: number;
+    /** From the end of the headers to the last byte of the body; past it, 408 and the connection closes. */
+    bodyTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open between requests. */
+    keepAliveTimeoutMs: number;
+  };
+  /** Where /metrics is served on its own (not on PORT); undefined serves it on PORT. */
+  metricsPort: number | undefined;
+  /**
+   * Key of the HMAC that authenticates list cursors. Random at each start unless CURSOR_SECRET
+   * sets it: cursors then survive restarts and are shared by every replica.
+   */
+  cursorSecret: Buffer;
   /**
    * Opt-in by the standard OTEL_* variables. The OpenTelemetry SDK reads the rest of them itself
    * (endpoint, headers, service name, sampler, batching), as the AWS SDK does AWS_*.
@@ -148,6 +166,14 @@ function tracing(env: Env): Tracing {
   return 'otlp';
 }
 
+/** CURSOR_SECRET, when set, must be long enough to be a key (32+ characters); else a random key. */
+function cursorSecret(env: Env): Buffer {
+  const value = read(env, 'CURSOR_SECRET');
+  if (value === undefined) return randomBytes(32);
+  if (value.length < 32) throw new ConfigError('CURSOR_SECRET', `must be at least 32 characters (got ${value.length})`);
+  return Buffer.from(value, 'utf8');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const authMode = oneOf(env, 'AUTH_MODE', ['jwt', 'none'] as const, production ? undefined : 'none');
@@ -180,6 +206,13 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    http: {
+      headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 120_000),
+      bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 10_000, 100, 120_000),
+      keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 600_000),
+    },
+    metricsPort: read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
+    cursorSecret: cursorSecret(env),
     tracing: tracing(env),
     upstream: {
       requestTimeoutMs: integer(env, 'UPSTREAM_REQUEST_TIMEOUT_MS', 3000, 1, 120_000),

@@ -8,13 +8,15 @@ import { CAMPAIGN_ACTIONS } from './campaigns/campaignActions';
 import { CampaignService } from './campaigns/campaignService';
 import type { CampaignsClient } from './aws/campaignsClient';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
+import { CampaignCursors } from './campaigns/campaignCursor';
 import { createApolloServer } from './graphql/apolloServer';
 import type { ContextValue } from './graphql/context';
 import type { Principal } from './auth/principal';
 import { authenticationFailure } from './graphql/errors';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
-import { AuthenticationError } from './auth/jwtVerifier';
+import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
+import { closeServer, createMetricsServer, listenOn, sendMetrics } from './http/metricsEndpoint';
 import { requestIdOf } from './http/requestId';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
@@ -33,7 +35,9 @@ export interface GatewayDeps {
 
 export interface Gateway {
   readonly httpServer: Server;
-  /** Listens and resolves to the GraphQL endpoint's URL. */
+  /** The server of /metrics alone, when METRICS_PORT moves it off the API's port. */
+  readonly metricsServer: Server | undefined;
+  /** Listens (and on METRICS_PORT, if set) and resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
   /**
    * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
@@ -42,27 +46,47 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function createGateway({ config, logger, metrics, client, authenticate = createAuthenticator(config.auth), notReadyReason }: GatewayDeps): Promise<Gateway> {
-  const httpServer = createServer();
+export async function createGateway({
+  config,
+  logger,
+  metrics,
+  client,
+  authenticate = createAuthenticator(config.auth, undefined, logger),
+  notReadyReason,
+}: GatewayDeps): Promise<Gateway> {
+  // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
+  // the body has its own timer in readBody; requestTimeout is the backstop for both.
+  const httpServer = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.headersTimeoutMs + config.http.bodyTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+  });
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
   await apollo.start();
+  const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
   let draining = false;
 
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
-    async context(req, scope): Promise<ContextValue> {
-      const { requestId } = scope;
-      let principal: Principal;
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
+    async authenticate(req, scope): Promise<Principal> {
       try {
-        principal = await authenticate(req.headers.authorization);
+        return await authenticate(req.headers.authorization);
       } catch (err) {
-        // The reason (e.g. ERR_JWT_EXPIRED), never the token.
+        // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
+        // per outage by the verifier, not once per request.
         if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
-        else scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        else if (!(err instanceof KeySetUnavailableError)) {
+          scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        }
         throw authenticationFailure(err);
       }
+    },
+    async context(_req, scope, principal): Promise<ContextValue> {
+      const { requestId } = scope;
       // This request's AWS budget and deadline. Closed with the response, so that its deadline
       // timer does not keep what the calls hung on it alive after the answer (see BENCHMARKS.md).
       const aws = client.forRequest();
@@ -75,11 +99,14 @@ export async function createGateway({ config, logger, metrics, client, authentic
         actionScopes: { start: config.startScope, stop: config.stopScope },
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
+        cursors,
         recordAction: (action, attempt) =>
           recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
       };
     },
   });
+
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
   async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
@@ -97,12 +124,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
         const reason = notReadyReason?.();
         return reason ? sendJson(res, 503, { status: 'not ready', reason }) : sendJson(res, 200, { status: 'ready' });
       }
-      case '/metrics': {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-        return;
-      }
+      case '/metrics':
+        if (metricsServer) return sendJson(res, 404, { error: 'not found' });
+        return sendMetrics(res, metrics);
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
@@ -121,7 +145,9 @@ export async function createGateway({ config, logger, metrics, client, authentic
 
   return {
     httpServer,
-    listen(port, host) {
+    metricsServer,
+    async listen(port, host) {
+      if (metricsServer && config.metricsPort !== undefined) await listenOn(metricsServer, config.metricsPort, host);
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -135,6 +161,7 @@ export async function createGateway({ config, logger, metrics, client, authentic
       draining = true;
       if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await apollo.stop();
+      if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };
 }

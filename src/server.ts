@@ -28,6 +28,12 @@ async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?
 /** Runs the gateway process until SIGTERM or SIGINT (main.ts has read the config and started tracing). */
 export async function runServer(config: Config, tracing?: Tracing): Promise<void> {
   const logger = createLogger(config.logLevel);
+  if (config.production && config.auth.mode === 'none') {
+    logger.warn(
+      { event: 'auth.disabled', authMode: 'none', host: config.host },
+      `AUTH_MODE=none in production: every caller on ${config.host} is "anonymous" with every scope and may start campaigns (dial customers); set AUTH_MODE=jwt unless a trusted proxy in front authenticates every request`,
+    );
+  }
   const metrics = createMetrics();
   const backend = await startBackend(config, logger);
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
@@ -49,8 +55,10 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const gateway = await createGateway({ config, logger, metrics, client, notReadyReason: credentials?.notReadyReason });
   const url = await gateway.listen(config.port, config.host);
   const notReady = credentials?.notReadyReason();
+  const metricsAddress = gateway.metricsServer?.address();
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${metricsAddress.port}/metrics` : undefined;
   logger.info(
-    { url, ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing },
+    { url, ...(metricsUrl ? { metricsUrl } : {}), ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing },
     notReady ? `gateway listening at ${url}, not ready: ${notReady}` : `gateway ready at ${url}`,
   );
 

@@ -11,9 +11,10 @@ export type Authenticator = (authorization: string | undefined) => Promise<Princ
 // RFC 6750: "Bearer" (any case), one space, then the token in its base64url/JWT alphabet.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
-export function createAuthenticator(auth: AuthConfig, jwks?: JwtVerifierOptions['jwks']): Authenticator {
+/** `logger` gets one line when the key set becomes unavailable and one when it is fetched again. */
+export function createAuthenticator(auth: AuthConfig, jwks?: JwtVerifierOptions['jwks'], logger?: JwtVerifierOptions['logger']): Authenticator {
   if (auth.mode === 'none') return async () => ANONYMOUS;
-  const verify = createJwtVerifier({ jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience, jwks });
+  const verify = createJwtVerifier({ jwksUrl: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience, jwks, logger });
   return async (authorization) => {
     if (authorization === undefined || authorization === '') {
       throw new AuthenticationError('missing', 'A bearer token is required.');

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Principal } from './principal';
 
 /**
@@ -20,7 +20,73 @@ export interface JwtVerifierOptions {
    * often than every `cooldownMs` (30 s), so that tokens with made-up key ids cannot hammer the
    * identity provider.
    */
-  jwks?: { cooldownMs?: number; cacheMaxAgeMs?: number; timeoutMs?: number };
+  jwks?: { cooldownMs?: number; cacheMaxAgeMs?: number; timeoutMs?: number; backoff?: KeySetBackoff };
+  /** Where the start and end of a key-set outage are logged (one line each). */
+  /** Where the outage lines go (a pino logger fits); auth sits below observability and imports none of it. */
+  logger?: { warn(fields: object, message: string): void; info(fields: object, message: string): void };
+}
+
+/**
+ * After a failed key-set fetch, no fetch is tried for `initialMs`, doubling with each further
+ * failure up to `maxMs`; requests meanwhile are answered 503 at once. jose's own cooldown holds
+ * only after a successful fetch, so without this every request refetched a failing key set.
+ */
+export interface KeySetBackoff {
+  initialMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_KEY_SET_BACKOFF: KeySetBackoff = { initialMs: 1000, maxMs: 30_000 };
+
+/** Thrown instead of fetching while a failed key set is backed off from. */
+class KeySetBackingOff extends Error {
+  override readonly name = 'KeySetBackingOff';
+}
+
+/**
+ * The `fetch` jose uses for the key set: refuses at once during back-off, and sees the outcome of
+ * every real fetch, so an outage's start and end are each logged once, however many requests.
+ */
+function backedOffFetch(url: string, backoff: KeySetBackoff, logger: JwtVerifierOptions['logger']): (url: string, init: RequestInit) => Promise<Response> {
+  let failures = 0;
+  let retryAt = 0;
+  let outageSince = 0;
+  const failed = (problem: string) => {
+    failures++;
+    const delayMs = Math.min(backoff.initialMs * 2 ** (failures - 1), backoff.maxMs);
+    retryAt = Date.now() + delayMs;
+    if (failures === 1) {
+      outageSince = Date.now();
+      logger?.warn({ event: 'jwks.unavailable', jwksUrl: url, problem, retryInMs: delayMs }, 'key set unavailable: tokens are answered 503 until it is fetched again');
+    }
+  };
+  return async (fetchUrl, init) => {
+    if (Date.now() < retryAt) throw new KeySetBackingOff(`key set fetch backed off after ${failures} failure(s)`);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(fetchUrl, init);
+      text = await response.text();
+    } catch (err) {
+      failed(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    let problem: string | null = response.status === 200 ? null : `HTTP ${response.status}`;
+    if (problem === null) {
+      try {
+        JSON.parse(text);
+      } catch {
+        problem = 'not JSON';
+      }
+    }
+    if (problem !== null) failed(problem);
+    else if (failures > 0) {
+      logger?.info({ event: 'jwks.recovered', jwksUrl: url, failedFetches: failures, outageMs: Date.now() - outageSince }, 'key set fetched again');
+      failures = 0;
+      retryAt = 0;
+    }
+    return new Response(text, { status: response.status, headers: response.headers });
+  };
 }
 
 /** The caller's token is missing or not acceptable: answered 401. `reason` is for logs (never the token). */
@@ -68,8 +134,9 @@ export function scopesOf(payload: JWTPayload): Set<string> {
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 /** Verifies bearer JWTs against a remote JWKS; resolves to the caller, or throws one of the errors above. */
-export function createJwtVerifier({ jwksUrl, issuer, audience, jwks = {} }: JwtVerifierOptions): TokenVerifier {
+export function createJwtVerifier({ jwksUrl, issuer, audience, jwks = {}, logger }: JwtVerifierOptions): TokenVerifier {
   const keySet = createRemoteJWKSet(new URL(jwksUrl), {
+    [customFetch]: backedOffFetch(jwksUrl, jwks.backoff ?? DEFAULT_KEY_SET_BACKOFF, logger),
     ...(jwks.cooldownMs !== undefined ? { cooldownDuration: jwks.cooldownMs } : {}),
     ...(jwks.cacheMaxAgeMs !== undefined ? { cacheMaxAge: jwks.cacheMaxAgeMs } : {}),
     ...(jwks.timeoutMs !== undefined ? { timeoutDuration: jwks.timeoutMs } : {}),

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger';
 import { operationSummaryPlugin } from './operationSummaryPlugin';
 import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
+import { refuseSubscriptions } from './clientMistakes';
 import { inlineTraceWhenAsked } from './inlineTraceWhenAsked';
 import { buildSchema } from './schema';
 import { operationLimits } from './limits/operationLimits';
@@ -93,6 +94,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
       ApolloServerPluginCacheControlDisabled(),
       ...inlineTraceWhenAsked(),
       logUnexpectedErrors,
+      refuseSubscriptions,
       ...limits.plugins,
       startFanOutLimit(config.maxStartsPerOperation),
       awsCallBudgetLimit({ maxCalls: config.maxAwsCallsPerRequest, maxRepresentations: config.maxEntityRepresentations }),

@@ -3,6 +3,7 @@ import type { CampaignService } from '../campaigns/campaignService';
 import type { CampaignLoaders } from '../campaigns/campaignLoaders';
 import type { Principal } from '../auth/principal';
 import type { ActionScope, CampaignActionName } from '../campaigns/campaignActions';
+import type { CampaignCursors } from '../campaigns/campaignCursor';
 import type { ActionAttempt } from '../observability/actionAudit';
 
 export { hasScope, type Principal } from '../auth/principal';
@@ -17,6 +18,8 @@ export interface ContextValue {
   actionScopes: Readonly<Record<ActionScope, string>>;
   campaigns: CampaignService;
   loaders: CampaignLoaders;
+  /** Signs and checks the campaign list's cursors (one key per gateway). */
+  cursors: CampaignCursors;
   /** Records one attempt of a lifecycle action: the audit log line and the counters. */
   recordAction(action: CampaignActionName, attempt: ActionAttempt): void;
 }

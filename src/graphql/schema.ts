@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CAMPAIGN_ACTIONS, actionByField, type ActionScope } from '../campaigns/campaignActions';
 import { resolvers } from './resolvers';
+import { entityKeys, guardEntityRepresentations } from './clientMistakes';
 
 /** schema/ sits at the package root, above both src/ (tests) and dist/src/ (compiled). */
 function schemaDir(): string {
@@ -103,5 +104,7 @@ export function buildSchema({ scopes, authDirectives = true }: SchemaOptions = {
   let typeDefs = loadTypeDefs();
   if (!authDirectives) typeDefs = withoutAuthDirectives(typeDefs);
   else if (scopes !== undefined) typeDefs = withActionScopes(typeDefs, scopes);
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  guardEntityRepresentations(schema, entityKeys(typeDefs));
+  return schema;
 }

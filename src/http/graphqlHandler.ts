@@ -1,35 +1,68 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { ContextValue } from '../graphql/context';
+import { GraphQLError } from 'graphql';
+import type { ContextValue, Principal } from '../graphql/context';
 import type { RequestScope } from '../observability/requestScope';
-import { BodyTooLargeError, readBody } from './readBody';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody';
 
 export interface GraphqlHandlerOptions {
   apollo: ApolloServer<ContextValue>;
   bodyLimitBytes: number;
+  /** How long the body may take to arrive once the headers are in. */
+  bodyTimeoutMs: number;
+  /**
+   * Who is calling, from the headers alone; runs before the body is read, so an unauthenticated
+   * caller never gets a byte buffered. Throws a GraphQLError carrying `extensions.http` to refuse.
+   */
+  authenticate(req: IncomingMessage, scope: RequestScope): Promise<Principal>;
   /** Builds the per-request context (caller, loaders, logger) once Apollo asks for it. */
-  context(req: IncomingMessage, scope: RequestScope): Promise<ContextValue>;
+  context(req: IncomingMessage, scope: RequestScope, principal: Principal): Promise<ContextValue>;
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(status === 413 ? { connection: 'close' } : {}) });
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+/** A refusal before the body was read: the connection closes, so the unread body is never taken in. */
+function sendRefusal(req: IncomingMessage, res: ServerResponse, err: GraphQLError): void {
+  const http = err.extensions['http'] as { status?: number; headers?: HeaderMap } | undefined;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of http?.headers ?? []) headers[name] = value;
+  if (req.method === 'POST' && !req.complete) headers['connection'] = 'close';
+  sendError(res, http?.status ?? 400, String(err.extensions['code'] ?? 'BAD_REQUEST'), err.message, headers);
+}
+
 /**
- * Apollo Server on node:http, without a framework in between: the body is capped and parsed
- * here, everything else (CSRF prevention, GET/POST rules, content negotiation) is Apollo's.
+ * Apollo Server on node:http, without a framework in between: the caller is authenticated and
+ * the body capped (size and time) and parsed here, everything else (CSRF prevention, GET/POST
+ * rules, content negotiation) is Apollo's.
  */
-export function createGraphqlHandler({ apollo, bodyLimitBytes, context }: GraphqlHandlerOptions) {
+export function createGraphqlHandler({ apollo, bodyLimitBytes, bodyTimeoutMs, authenticate, context }: GraphqlHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse, search: string, scope: RequestScope): Promise<void> => {
+    // A request with a body is authenticated before it is read. A GET has none, and Apollo may
+    // answer it with the landing page, which needs no caller: it is authenticated in the context.
+    let principal: Principal | undefined;
+    if (req.method !== 'GET') {
+      try {
+        principal = await authenticate(req, scope);
+      } catch (err) {
+        if (err instanceof GraphQLError) return sendRefusal(req, res, err);
+        throw err;
+      }
+    }
     let body: unknown;
     if (req.method === 'POST') {
       let raw: string;
       try {
-        raw = await readBody(req, bodyLimitBytes);
+        raw = await readBody(req, bodyLimitBytes, bodyTimeoutMs);
       } catch (err) {
         if (err instanceof BodyTooLargeError) {
-          return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimitBytes} bytes.`);
+          return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimitBytes} bytes.`, { connection: 'close' });
+        }
+        if (err instanceof BodyTimeoutError) {
+          if (req.destroyed) return;
+          return sendError(res, 408, 'REQUEST_TIMEOUT', `Request body did not arrive within ${bodyTimeoutMs} ms.`, { connection: 'close' });
         }
         throw err;
       }
@@ -49,7 +82,7 @@ export function createGraphqlHandler({ apollo, bodyLimitBytes, context }: Graphq
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req, scope),
+      context: async () => context(req, scope, principal ?? (await authenticate(req, scope))),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     // What Apollo's cache-control plugin answered for every operation here (nothing is cacheable).

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from '../config';
+import { LOG_MESSAGE_MAX_CHARS, bounded, boundedFields } from './logFields';
 
 export type { Logger };
 
@@ -35,14 +36,36 @@ export function eventLogger(logger: Logger): Logger {
   return logger.child({}, { redact: { paths: EVENT_REDACTED_PATHS, censor: '[redacted]' } });
 }
 
+/**
+ * Every line of this logger and its children has its fields, bindings, error and message
+ * bounded (see logFields.ts): the one place that holds, so a new log line cannot skip it.
+ */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service: 'campaign-gateway' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { log: boundedFields },
+      serializers: { err: (err: Error) => boundedFields(pino.stdSerializers.err(err) as unknown as Record<string, unknown>) },
+      hooks: {
+        logMethod(args, method) {
+          for (let i = 0; i < args.length; i++) {
+            const arg: unknown = args[i];
+            if (typeof arg === 'string' && arg.length > LOG_MESSAGE_MAX_CHARS) (args as unknown[])[i] = bounded(arg, LOG_MESSAGE_MAX_CHARS);
+          }
+          return method.apply(this, args);
+        },
+      },
     },
     destination,
   );
+  // pino formats only the root's bindings; children (made through this method, which they
+  // inherit) get theirs bounded here.
+  const child = logger.child;
+  logger.child = function boundedChild(this: Logger, bindings, options) {
+    return child.call(this, boundedFields(bindings), options);
+  } as typeof child;
+  return logger;
 }

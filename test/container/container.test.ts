@@ -21,9 +21,14 @@ const one = (stage: Stage, keyword: string) => {
 };
 
 describe('Dockerfile', () => {
-  it('builds in one stage and runs from a second, both on Node 20 slim', () => {
+  it('builds in one stage and runs from a second, both on a supported Node LTS (24 or later) slim', () => {
     expect(stages.map((s) => s.name)).toEqual(['build', 'runtime']);
-    for (const stage of stages) expect(stage.from).toMatch(/^node:20(\.\d+)*-(bookworm-)?slim(@sha256:[0-9a-f]{64})?$/);
+    for (const stage of stages) {
+      const major = Number(/^node:(\d+)(\.\d+)*-(bookworm-|trixie-)?slim(@sha256:[0-9a-f]{64})?$/.exec(stage.from)?.[1]);
+      // Even majors are the LTS lines; Node 20 left support in April 2026.
+      expect(major).toBeGreaterThanOrEqual(24);
+      expect(major % 2).toBe(0);
+    }
   });
 
   it('installs everything and builds (codegen + tsc) in the build stage', () => {

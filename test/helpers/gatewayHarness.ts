@@ -7,6 +7,7 @@ import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campa
 import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
 import { watchBreaker } from '../../src/observability/breakerLog';
 import { createAuthenticator } from '../../src/auth/authenticator';
+import type { KeySetBackoff } from '../../src/auth/jwtVerifier';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 
@@ -50,10 +51,12 @@ export interface HarnessOptions {
    * the up-front check uses): stands in for a cost the check could not know ahead.
    */
   boundaryMaxCalls?: number;
+  /** Back-off after a failed key-set fetch (jwt mode); the gateway's default is 1 s growing to 30 s. */
+  jwksBackoff?: KeySetBackoff;
 }
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls, jwksBackoff }: HarnessOptions = {}): Promise<Harness> {
   const config: Config = loadConfig({ LOG_LEVEL: 'info', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -80,7 +83,11 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     retryDelayMs,
     breaker,
   });
-  const authenticate = createAuthenticator(config.auth, jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : undefined);
+  const authenticate = createAuthenticator(
+    config.auth,
+    { ...(jwksCooldownMs !== undefined ? { cooldownMs: jwksCooldownMs } : {}), ...(jwksBackoff !== undefined ? { backoff: jwksBackoff } : {}) },
+    logger,
+  );
   const gateway = await createGateway({ config, logger, metrics, client, authenticate });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

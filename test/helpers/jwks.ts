@@ -24,13 +24,20 @@ export interface JwksServer {
   keys: SigningKey[];
   /** How many times the key set was fetched. */
   fetches: number;
+  /** The HTTP status answered from now on: 200 serves the keys, anything else an error page (an outage). */
+  status: number;
   close(): Promise<void>;
 }
 
 export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
-  const state = { keys, fetches: 0 };
+  const state = { keys, fetches: 0, status: 200 };
   const server: Server = createServer((_req, res) => {
     state.fetches++;
+    if (state.status !== 200) {
+      res.writeHead(state.status, { 'content-type': 'text/html' });
+      res.end('<html>identity provider unavailable</html>');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys: state.keys.map((k) => k.publicJwk) }));
   });
@@ -46,6 +53,12 @@ export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
     },
     get fetches() {
       return state.fetches;
+    },
+    get status() {
+      return state.status;
+    },
+    set status(next: number) {
+      state.status = next;
     },
     close: () =>
       new Promise<void>((resolve) => {

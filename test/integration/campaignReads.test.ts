@@ -1,8 +1,12 @@
 import { DEMO_SECOND_INSTANCE_ID } from '../../src/emulator';
+import { CampaignCursors } from '../../src/campaigns/campaignCursor';
 import { useHarness, type Harness } from '../helpers/gatewayHarness';
 
 // The alias budget below asks for up to 60 aliased campaigns: above the default MAX_QUERY_ALIASES (15).
-const harness = useHarness({ maxAttempts: 1, env: { MAX_QUERY_ALIASES: '100' } });
+const CURSOR_SECRET = 'campaign-reads-test-cursor-secret-0123456789';
+const harness = useHarness({ maxAttempts: 1, env: { MAX_QUERY_ALIASES: '100', CURSOR_SECRET } });
+/** Cursors as this gateway (with its CURSOR_SECRET) signs them. */
+const gatewayCursors = new CampaignCursors(Buffer.from(CURSOR_SECRET, 'utf8'));
 let h: Harness;
 let ids: string[];
 beforeEach(() => {
@@ -251,9 +255,25 @@ describe('Query.campaigns', () => {
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  it('passes on AWS refusing the token inside a well-formed cursor as a VALIDATION error', async () => {
-    const forged = Buffer.from(JSON.stringify({ v: 1, t: 'not-an-aws-token', o: 0, i: null })).toString('base64url');
-    const res = await h.graphql(`{ campaigns(after: "${forged}") { edges { cursor } } }`);
+  it.each([
+    ['an unsigned cursor carrying a made-up AWS token', Buffer.from(JSON.stringify({ v: 1, t: 'forged-aws-token', o: 0, i: null })).toString('base64url')],
+    ['a cursor signed with another key', new CampaignCursors(Buffer.from('x'.repeat(40))).encode({ token: 'forged-aws-token', offset: 0 }, null)],
+    ['a genuine cursor with its token altered', () => {
+      const [, tag] = gatewayCursors.encode({ token: 'real-token', offset: 0 }, null).split('.');
+      return `${Buffer.from(JSON.stringify({ v: 1, t: 'forged-aws-token', o: 0, i: null })).toString('base64url')}.${tag}`;
+    }],
+    ['a signed offset of 1000', gatewayCursors.encode({ token: null, offset: 1000 }, null)],
+  ])('refuses %s with BAD_USER_INPUT; its token never reaches AWS', async (_why, cursorOrMake) => {
+    const cursor = typeof cursorOrMake === 'function' ? cursorOrMake() : cursorOrMake;
+    const res = await h.graphql(`{ campaigns(after: "${cursor}") { edges { cursor } } }`);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: ['campaigns'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) })]);
+    expect(h.emulator.callCount()).toBe(0);
+    expect(JSON.stringify(h.emulator.calls)).not.toContain('forged-aws-token');
+  });
+
+  it('passes on AWS refusing the token inside a cursor it issued (say, expired) as a VALIDATION error', async () => {
+    const issued = gatewayCursors.encode({ token: 'no-longer-an-aws-token', offset: 0 }, null);
+    const res = await h.graphql(`{ campaigns(after: "${issued}") { edges { cursor } } }`);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: ['campaigns'], extensions: expect.objectContaining({ code: 'VALIDATION', retryable: false }) })]);
     expect(awsCalls()).toEqual([['ListCampaigns', 0]]);
   });

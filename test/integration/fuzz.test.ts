@@ -76,3 +76,51 @@ describe('fuzzing ids and variables (fast-check)', () => {
     expect(h.emulator.callCount()).toBe(0);
   });
 });
+
+/** Error-level (50+) lines the gateway wrote since `from`. */
+const errorLinesSince = (from: number) => h.logs.slice(from).filter((line) => Number(line['level']) >= 50);
+const internalErrors = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+  (body.errors ?? []).filter((error) => error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR');
+
+describe('caller input never reaches the masked path (fast-check)', () => {
+  const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Campaign { id state name } } }';
+  const typenames = fc.oneof(
+    fc.constantFrom('Campaign', 'Query', 'Mutation', 'CampaignConnection', 'StartCampaignSuccess', 'CampaignError', 'CampaignState', '_Service', 'String', 'Nope'),
+    fc.string({ maxLength: 20 }),
+  );
+  const representation = fc.oneof(
+    fc.record({ __typename: typenames, id: fc.oneof(ids, fc.constantFrom('demo-running-survey', 'demo-paused-winback'), fc.jsonValue()) }, { requiredKeys: [] }),
+    fc.record({ __typename: typenames }, { requiredKeys: ['__typename'] }).chain((r) => fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()).map((extra) => ({ ...extra, ...r }))),
+    fc.jsonValue(),
+  );
+
+  it('answers any representations with data or a client error: no INTERNAL_SERVER_ERROR, no error-level line', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(representation, { maxLength: 6 }), async (representations) => {
+        const from = h.logs.length;
+        const res = await h.graphql(ENTITIES, { r: representations });
+        expect(res.status).toBeLessThan(500);
+        expect(internalErrors(res.body)).toEqual([]);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(errorLinesSince(from)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('answers any variables of a list, a read or a start the same way', async () => {
+    const LIST = 'query L($first: Int, $after: String, $i: ID) { campaigns(first: $first, after: $after, connectInstanceId: $i) { edges { cursor node { id } } pageInfo { hasNextPage } } }';
+    const variables = fc.record({ first: fc.jsonValue(), after: fc.oneof(fc.string(), fc.jsonValue()), i: fc.jsonValue(), id: fc.oneof(ids, fc.jsonValue()) }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(variables, fc.constantFrom(LIST, START, READ), async (vars, query) => {
+        const from = h.logs.length;
+        const res = await h.graphql(query, vars as Record<string, unknown>);
+        expect(res.status).toBeLessThan(500);
+        expect(internalErrors(res.body)).toEqual([]);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(errorLinesSince(from)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});

@@ -5,6 +5,7 @@ describeBuilt('the compiled server process (npm start)', () => {
   it('starts on the embedded emulator with no configuration, and a SIGTERM during a slow start still answers it, then exits 0', async () => {
     const p = await startServerProcess({});
     expect(p.lines.some((l) => l.backend === 'emulator')).toBe(true);
+    expect(p.lines.filter((l) => l.event === 'auth.disabled')).toEqual([]);
     // Make the emulator slow, through its control API, so the start is in flight at SIGTERM.
     await fetch(`${p.emulatorUrl}/__emulator/faults`, {
       method: 'POST',
@@ -44,6 +45,28 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(performance.now() - started).toBeLessThan(1500 + 1000);
     await expect(p.exit).resolves.toBe(0);
     expect(p.lines).toContainEqual(expect.objectContaining({ event: 'campaign.start', outcome: 'error', errorCode: 'OUTCOME_UNKNOWN' }));
+  });
+
+  it('warns at start, naming the risk, when production runs with AUTH_MODE=none', async () => {
+    const p = await startServerProcess({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'emulator', HOST: '127.0.0.1' });
+    const ready = p.lines.findIndex((l) => typeof l.url === 'string');
+    const warning = p.lines.findIndex((l) => l.event === 'auth.disabled');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(ready);
+    expect(p.lines[warning]).toMatchObject({ level: 40, authMode: 'none', msg: expect.stringMatching(/AUTH_MODE=none in production.*may start campaigns/) });
+    p.child.kill('SIGTERM');
+    await expect(p.exit).resolves.toBe(0);
+  });
+
+  it('serves /metrics on METRICS_PORT only, when set, and names it in the ready line', async () => {
+    const p = await startServerProcess({ METRICS_PORT: '0' });
+    const ready = p.lines.find((l) => typeof l.url === 'string')!;
+    expect(ready.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(ready.metricsUrl).not.toBe(p.gatewayUrl.replace(/\/graphql$/, '/metrics'));
+    expect((await fetch(ready.metricsUrl as string)).status).toBe(200);
+    expect((await fetch(p.gatewayUrl.replace(/\/graphql$/, '/metrics'))).status).toBe(404);
+    p.child.kill('SIGTERM');
+    await expect(p.exit).resolves.toBe(0);
   });
 
   it('exits 1 naming the variable when the configuration is bad', async () => {

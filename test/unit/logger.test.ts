@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { EVENT_REDACTED_PATHS, createLogger, eventLogger } from '../../src/observability/logger';
+import { LOG_ARRAY_MAX_ITEMS, LOG_FIELD_MAX_CHARS } from '../../src/observability/logFields';
 
 function capture() {
   const lines: string[] = [];
@@ -58,5 +59,45 @@ describe('the event logger (fixed-shape lines: graphql.request, campaign.start)'
     eventLogger(logger);
     logger.child({ requestId: 'r1' }).error({ auth: { token: TOKEN } }, 'x');
     expect(lines[0]).not.toContain(TOKEN);
+  });
+});
+
+describe('bounded log fields', () => {
+  const HUGE = 'x'.repeat(900 * 1024);
+
+  it('cuts every long caller-supplied string, at any depth, with a marker, the length and a hash', () => {
+    const { logger, lines } = capture();
+    logger.info({ operationName: HUGE, nested: { campaignId: HUGE, list: [HUGE] }, short: 'kept' }, 'fields');
+    const line = lines[0] as string;
+    expect(line.length).toBeLessThan(4096);
+    const parsed = JSON.parse(line) as { operationName: string; nested: { campaignId: string; list: string[] }; short: string };
+    expect(parsed.short).toBe('kept');
+    for (const value of [parsed.operationName, parsed.nested.campaignId, parsed.nested.list[0]]) {
+      expect(value).toMatch(new RegExp(`^x{${LOG_FIELD_MAX_CHARS}}…\\[cut: ${HUGE.length} chars, sha256 [0-9a-f]{16}\\]$`));
+    }
+  });
+
+  it('keeps values up to the limit exactly as they are', () => {
+    const { logger, lines } = capture();
+    const value = 'y'.repeat(LOG_FIELD_MAX_CHARS);
+    logger.info({ value }, 'at the limit');
+    expect((JSON.parse(lines[0] as string) as { value: string }).value).toBe(value);
+  });
+
+  it('cuts error messages and stacks, the message of a line, child bindings and long arrays', () => {
+    const { logger, lines } = capture();
+    const child = logger.child({ userAgent: HUGE });
+    child.error({ err: new Error(`bad id ${HUGE}`), ids: Array.from({ length: 1000 }, (_, i) => `id-${i}`) }, `message ${HUGE}`);
+    eventLogger(logger).info({ event: 'campaign.start', campaignId: HUGE }, 'campaign start attempt');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line.length).toBeLessThan(16 * 1024);
+    const parsed = JSON.parse(lines[0] as string) as { err: { message: string; stack: string }; ids: string[]; msg: string; userAgent: string };
+    expect(parsed.err.message).toContain('…[cut: ');
+    expect(parsed.err.stack).toContain('…[cut: ');
+    expect(parsed.msg).toContain('…[cut: ');
+    expect(parsed.userAgent).toContain('…[cut: ');
+    expect(parsed.ids).toHaveLength(LOG_ARRAY_MAX_ITEMS + 1);
+    expect(parsed.ids.at(-1)).toBe('…[cut: 1000 items]');
+    expect((JSON.parse(lines[1] as string) as { campaignId: string }).campaignId).toContain('…[cut: ');
   });
 });

@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { QueryResolvers } from '../../generated/graphql';
 import { campaignIdProblem } from '../../campaigns/campaignId';
-import { decodeCampaignCursor, encodeCampaignCursor } from '../../campaigns/campaignCursor';
 import { LIST_MAX_FIRST } from '../../campaigns/campaignService';
 import { connectInstanceIdProblem } from '../../campaigns/connectInstanceId';
 import type { ListPosition } from '../../campaigns/types';
@@ -31,7 +30,7 @@ export const Query: QueryResolvers = {
     if (instanceProblem !== null) throw badInput(instanceProblem, 'connectInstanceId');
     let after: ListPosition | null = null;
     if (args.after != null) {
-      const decoded = decodeCampaignCursor(args.after);
+      const decoded = ctx.cursors.decode(args.after);
       if (decoded === null) throw badInput('after is not a cursor of this list.', 'after');
       if (decoded.connectInstanceId !== connectInstanceId) {
         throw badInput('after is a cursor of a list with another connectInstanceId.', 'after');
@@ -43,7 +42,7 @@ export const Query: QueryResolvers = {
     // Rows prime the summary loader: a listed campaign's name, ARN, ... cost no DescribeCampaign.
     for (const { campaign } of page.items) ctx.loaders.campaignSummary.prime(campaign.id, campaign);
     const edges = page.items.map(({ campaign, after: place }) => ({
-      cursor: encodeCampaignCursor(place, connectInstanceId),
+      cursor: ctx.cursors.encode(place, connectInstanceId),
       node: { id: campaign.id },
     }));
     return {
@@ -52,7 +51,7 @@ export const Query: QueryResolvers = {
         hasNextPage: page.hasNextPage,
         hasPreviousPage: after !== null && (after.token !== null || after.offset > 0),
         startCursor: edges[0]?.cursor ?? null,
-        endCursor: page.end === null ? null : encodeCampaignCursor(page.end, connectInstanceId),
+        endCursor: page.end === null ? null : ctx.cursors.encode(page.end, connectInstanceId),
       },
     };
   },
