@@ -111,6 +111,22 @@ describe('the budget, from the other fields that cost AWS calls', () => {
     }
   });
 
+  it('writes one audit line per action when an operation is over both the start cap and the budget', async () => {
+    // Apollo runs every plugin's didResolveOperation at once: both refusals fire, the answer is one.
+    const small = await startHarness({ maxAttempts: 1, env: { MAX_AWS_CALLS_PER_REQUEST: '20' } });
+    try {
+      const starts = Array.from({ length: 11 }, (_, i) => `s${i}: startCampaign(id: "fan-${i}") { ... on StartCampaignSuccess { campaign { state } } }`).join(' ');
+      const res = await small.graphql(`mutation { ${starts} }`, {}, { 'x-request-id': 'cap-and-budget' });
+      expect(res.status).toBe(400);
+      expect(small.emulator.callCount()).toBe(0);
+      const audit = small.logs.filter((l) => l.event === 'campaign.start' && l.requestId === 'cap-and-budget');
+      expect(audit.map((l) => l.campaignId)).toEqual(Array.from({ length: 11 }, (_, i) => `fan-${i}`));
+      expect(new Set(audit.map((l) => l.errorCode))).toEqual(new Set([codeOf(res)]));
+    } finally {
+      await small.close();
+    }
+  });
+
   it('stops what it could not price ahead at the budget, with the error on the fields left unserved', async () => {
     // The boundary allows 2 calls while the up-front check allows 100: as if the check had missed a cost.
     const tight = await startHarness({ maxAttempts: 1, boundaryMaxCalls: 2 });

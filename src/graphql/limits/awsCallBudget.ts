@@ -16,7 +16,6 @@ import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { LIST_MAX_FIRST, LIST_PAGE_SIZE, STATE_BATCH_LIMIT } from '../../campaigns/campaignService';
 import { CAMPAIGN_FIELD_SOURCES, type CampaignFieldSource } from '../resolvers/Campaign';
 import type { ContextValue } from '../context';
-import { auditRefusal } from './startFanOut';
 
 /** `extensions.code` of a request refused (or stopped) for the AWS calls it would make. */
 export const AWS_CALL_BUDGET_EXCEEDED = 'AWS_CALL_BUDGET_EXCEEDED';
@@ -180,8 +179,8 @@ export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls:
               { extensions: { code: TOO_MANY_REPRESENTATIONS, limit: maxRepresentations, http: { status: 400 } } },
             );
           }
+          // A refused operation's actions are audited by startFanOutLimit's didEncounterErrors.
           if (estimate.total > maxCalls) {
-            auditRefusal(requestContext, operation, document, AWS_CALL_BUDGET_EXCEEDED);
             throw new GraphQLError(
               `This request would make up to ${estimate.total} AWS calls (${describeEstimate(estimate)}); one request may make at most ${maxCalls}. ${BUDGET_ADVICE}`,
               { extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: maxCalls, estimate: estimate.total, http: { status: 400 } } },
