@@ -23,6 +23,14 @@ describe('MAX_AWS_CALLS_PER_REQUEST (100) and MAX_ENTITY_REPRESENTATIONS (500), 
     expect(h.emulator.callCount()).toBe(0);
   });
 
+  it('counts repeated representations toward MAX_ENTITY_REPRESENTATIONS: each one is resolved, even when it costs no AWS call', async () => {
+    const same = Array.from({ length: 501 }, () => ({ __typename: 'Campaign', id: 'demo-running-survey' }));
+    const res = await h.graphql(ENTITIES('id state'), { representations: same });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('TOO_MANY_REPRESENTATIONS');
+    expect(h.emulator.callCount()).toBe(0);
+  });
+
   it('refuses 400 representations selecting a described field (400 DescribeCampaign) before any AWS call: 400 AWS_CALL_BUDGET_EXCEEDED', async () => {
     const res = await h.graphql(ENTITIES('id timeZone'), { representations: reps(400) });
     expect(res.status).toBe(400);
@@ -43,10 +51,10 @@ describe('MAX_AWS_CALLS_PER_REQUEST (100) and MAX_ENTITY_REPRESENTATIONS (500), 
     expect(h.emulator.callCount('GetCampaignStateBatch')).toBe(16);
   });
 
-  it('serves the largest allowed batch (500 representations, 20 calls) and counts a repeated id once', async () => {
-    const ok = await h.graphql(ENTITIES('id'), { representations: [...reps(500), ...reps(500)] });
+  it('serves the largest allowed batch (500 representations, 20 calls), a repeated id costing no more calls', async () => {
+    const ok = await h.graphql(ENTITIES('id'), { representations: [...reps(400), ...reps(100)] });
     expect(ok.status).toBe(200);
-    expect(h.emulator.callCount()).toBe(20);
+    expect(h.emulator.callCount()).toBe(16);
     const over = await h.graphql(ENTITIES('id'), { representations: reps(501) });
     expect(codeOf(over)).toBe('TOO_MANY_REPRESENTATIONS');
   });

@@ -31,7 +31,10 @@ export interface AwsCallEstimate {
   total: number;
   /** Campaign actions (StartCampaign, ...), GetCampaignStateBatch, DescribeCampaign, ListCampaigns. */
   byOperation: { actions: number; GetCampaignStateBatch: number; DescribeCampaign: number; ListCampaigns: number };
-  /** `_entities` representations of campaigns (distinct). */
+  /**
+   * `_entities` representations, every one (each is resolved, repeats included, even where it
+   * costs no AWS call); the price counts distinct campaigns.
+   */
   representations: number;
 }
 
@@ -125,7 +128,7 @@ export function estimateAwsCalls(
         const r = rep as { __typename?: unknown; id?: unknown } | null;
         if (r?.__typename === 'Campaign') ids.add(r.id);
       }
-      representations += ids.size;
+      representations += reps.length;
       campaignCost(nodes, ids.size, false, 'root', true);
     } else if (name === 'campaigns') {
       const first = typeof args['first'] === 'number' ? args['first'] : DEFAULT_FIRST;
