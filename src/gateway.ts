@@ -87,10 +87,13 @@ export async function createGateway({
     },
     async context(_req, scope, principal): Promise<ContextValue> {
       const { requestId } = scope;
-      // This request's AWS budget and deadline. Closed with the response, so that its deadline
-      // timer does not keep what the calls hung on it alive after the answer (see BENCHMARKS.md).
+      // This request's AWS budget and deadline. Closed once the answer is sent, so that its
+      // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
+      // A caller that hung up first leaves work still running: the deadline must still end it.
       const aws = client.forRequest();
-      scope.response.once('close', () => aws.close());
+      scope.response.once('close', () => {
+        if (scope.response.writableFinished) aws.close();
+      });
       const requestCampaigns = new CampaignService(aws);
       return {
         requestId,
