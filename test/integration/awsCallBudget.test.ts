@@ -119,6 +119,22 @@ describe('the budget, from the other fields that cost AWS calls', () => {
     }
   });
 
+  it('answers an explicit null where a defaulted variable meets a non-null argument as the client error it is (400 BAD_USER_INPUT), not a 500', async () => {
+    // Validation allows a variable with a default in a non-null position; a null sent for it fails
+    // only once arguments are read, which pricing does first.
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['query Skip($s: Boolean = false) { campaigns(first: 5) @skip(if: $s) { edges { node { id } } } }', { s: null }],
+      ['query One($id: ID = "demo-running-survey") { campaign(id: $id) { id } }', { id: null }],
+      ['mutation Stop($id: ID = "demo-running-survey") { stopCampaign(id: $id) { __typename } }', { id: null }],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await h.graphql(query, variables);
+      expect([res.status, codeOf(res)]).toEqual([400, 'BAD_USER_INPUT']);
+      expect(res.body.errors?.[0]?.message).toMatch(/must not be null/);
+    }
+    expect(h.emulator.callCount()).toBe(0);
+  });
+
   it('writes one audit line per action when an operation is over both the start cap and the budget', async () => {
     // Apollo runs every plugin's didResolveOperation at once: both refusals fire, the answer is one.
     const small = await startHarness({ maxAttempts: 1, env: { MAX_AWS_CALLS_PER_REQUEST: '20' } });

@@ -174,7 +174,15 @@ export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls:
         async didResolveOperation(requestContext) {
           const { schema, document, operation, request } = requestContext;
           if (!operation) return;
-          const estimate = estimateAwsCalls(schema, document, operation, request.variables);
+          let estimate: AwsCallEstimate | null;
+          try {
+            estimate = estimateAwsCalls(schema, document, operation, request.variables);
+          } catch (err) {
+            // Reading arguments can fail only on what the caller sent (a null for a defaulted
+            // variable in a non-null position); pricing reads them first, so it answers for them.
+            if (!(err instanceof GraphQLError)) throw err;
+            throw new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           if (!estimate) return;
           if (estimate.representations > maxRepresentations) {
             throw new GraphQLError(
