@@ -126,6 +126,8 @@ describe('the budget, from the other fields that cost AWS calls', () => {
       ['query Skip($s: Boolean = false) { campaigns(first: 5) @skip(if: $s) { edges { node { id } } } }', { s: null }],
       ['query One($id: ID = "demo-running-survey") { campaign(id: $id) { id } }', { id: null }],
       ['mutation Stop($id: ID = "demo-running-survey") { stopCampaign(id: $id) { __typename } }', { id: null }],
+      ['query Nested($s: Boolean = true) { campaign(id: "demo-running-survey") { schedule { startTime @include(if: $s) } } }', { s: null }],
+      ['query Sdl($s: Boolean = true) { _service { sdl @include(if: $s) } }', { s: null }],
     ];
     for (const [query, variables] of cases) {
       const res = await h.graphql(query, variables);

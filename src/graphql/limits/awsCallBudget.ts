@@ -79,6 +79,18 @@ export function estimateAwsCalls(
 
   const addStates = (group: string, n: number) => tally.states.set(group, (tally.states.get(group) ?? 0) + n);
 
+  /**
+   * Reads the directives of a selection that costs nothing (a campaign's schedule, telephony, ...),
+   * so that what the caller sent for them fails here, as a client error, not during execution.
+   */
+  const readSelections = (type: GraphQLObjectType, nodes: readonly FieldNode[]): void => {
+    for (const [, subnodes] of collectSubfields(schema, fragments, variables, type, nodes)) {
+      const named = getNamedType(type.getFields()[(subnodes[0] as FieldNode).name.value]?.type);
+      if (!named || !isCompositeType(named)) continue;
+      for (const possible of isObjectType(named) ? [named] : schema.getPossibleTypes(named)) readSelections(possible, subnodes);
+    }
+  };
+
   /** A selection of `Campaign` for `m` campaigns; `primed` when list rows already hold their summary fields. */
   const campaignCost = (nodes: readonly FieldNode[], m: number, primed: boolean, group: string, loadsState: boolean) => {
     let state = loadsState;
@@ -89,6 +101,8 @@ export function estimateAwsCalls(
       const source: CampaignFieldSource = name === '__typename' ? 'free' : (CAMPAIGN_FIELD_SOURCES[name] ?? 'details');
       if (source === 'state') state = true;
       else if (source === 'details' || (source === 'summary' && !primed)) describe = true;
+      const named = getNamedType(campaignType.getFields()[name]?.type);
+      if (named && isObjectType(named)) readSelections(named, subnodes);
     }
     if (state) addStates(group, m);
     if (describe) tally.describes += m;
@@ -138,6 +152,10 @@ export function estimateAwsCalls(
       tally.lists += Math.min(LIST_MAX_CALLS, Math.ceil(first / LIST_PAGE_SIZE) + (args['after'] != null ? 1 : 0));
       const connection = getNamedType(field.type);
       if (isObjectType(connection)) walk(connection, nodes, first, true, `list:${key}`);
+    } else {
+      // Free (`_service`, ...), but its directives are read now too.
+      const named = getNamedType(field.type);
+      if (isObjectType(named)) readSelections(named, nodes);
     }
   }
 
