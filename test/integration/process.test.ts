@@ -61,7 +61,9 @@ describeBuilt('the compiled server process (npm start)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
     }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
+    // Once the start is on the wire (the emulator records a call on arrival, before its delay).
+    const startsSeen = async () => ((await (await fetch(`${p.emulatorUrl}/__emulator/calls`)).json()) as { counts: Record<string, number> }).counts['StartCampaign'] ?? 0;
+    while ((await startsSeen()) === 0) await new Promise((r) => setTimeout(r, 20));
     // No connection is left for the drain to wait on; the start is still running.
     hangUp.abort();
     await sent;
