@@ -9,7 +9,7 @@ import { CampaignService } from './campaigns/campaignService';
 import type { CampaignsClient } from './aws/campaignsClient';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { CampaignCursors } from './campaigns/campaignCursor';
-import { createApolloServer } from './graphql/apolloServer';
+import { createApolloServer, drainLimitMs } from './graphql/apolloServer';
 import type { ContextValue } from './graphql/context';
 import type { Principal } from './auth/principal';
 import { authenticationFailure } from './graphql/errors';
@@ -41,7 +41,7 @@ export interface Gateway {
   listen(port: number, host: string): Promise<string>;
   /**
    * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
-   * flight finish (up to 10 s), then stops.
+   * flight finish (those whose callers hung up too; up to UPSTREAM_DEADLINE_MS + 2 s), then stops.
    */
   stop(): Promise<void>;
 }
@@ -67,6 +67,9 @@ export async function createGateway({
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
   let draining = false;
+  // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
+  // up leaves none while its actions still run: stop() waits for these too, so each is audited.
+  const inFlight = new Set<Promise<void>>();
 
   const graphql = createGraphqlHandler({
     apollo,
@@ -87,10 +90,13 @@ export async function createGateway({
     },
     async context(_req, scope, principal): Promise<ContextValue> {
       const { requestId } = scope;
-      // This request's AWS budget and deadline. Closed with the response, so that its deadline
-      // timer does not keep what the calls hung on it alive after the answer (see BENCHMARKS.md).
+      // This request's AWS budget and deadline. Closed once the answer is sent, so that its
+      // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
+      // A caller that hung up first leaves work still running: the deadline must still end it.
       const aws = client.forRequest();
-      scope.response.once('close', () => aws.close());
+      scope.response.once('close', () => {
+        if (scope.response.writableFinished) aws.close();
+      });
       const requestCampaigns = new CampaignService(aws);
       return {
         requestId,
@@ -114,9 +120,17 @@ export async function createGateway({
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? '' : url.slice(queryAt);
     switch (path) {
-      case '/graphql':
+      case '/graphql': {
         observeGraphqlRequest(scope, res, metrics);
-        return graphql(req, res, search, scope);
+        const handled = graphql(req, res, search, scope);
+        const settled = handled.then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(settled);
+        void settled.then(() => inFlight.delete(settled));
+        return handled;
+      }
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
@@ -160,7 +174,13 @@ export async function createGateway({
     async stop() {
       draining = true;
       if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      const drainEndsAt = performance.now() + drainLimitMs(config.upstream.deadlineMs);
       await apollo.stop();
+      // Their AWS work ends by the request deadline, so this wait ends within the drain's own limit.
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, drainEndsAt - performance.now()))));
+      await Promise.race([Promise.all(inFlight), limit]);
+      clearTimeout(timer);
       if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };

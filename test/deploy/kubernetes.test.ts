@@ -10,6 +10,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig } from '../../src/config';
+import { CampaignCursors } from '../../src/campaigns/campaignCursor';
 import { drainLimitMs } from '../../src/graphql/apolloServer';
 import { startHarness } from '../helpers/gatewayHarness';
 
@@ -110,6 +111,14 @@ describe('deploy/kubernetes', () => {
     expect(one('Service').spec!.ports![0]!.targetPort).toBe(port.name);
     // The gateway's own production default port.
     expect(port.containerPort).toBe(podConfig().config.port);
+  });
+
+  it('gives every replica the same cursor key, so a page cursor from one pod is accepted by the next', () => {
+    // At least two replicas behind one Service: a client's next page may reach another pod.
+    expect(one('HorizontalPodAutoscaler').spec!.minReplicas).toBeGreaterThan(1);
+    const place = { token: 'aws-page-2', offset: 7 };
+    const cursor = new CampaignCursors(podConfig().config.cursorSecret).encode(place, null);
+    expect(new CampaignCursors(podConfig().config.cursorSecret).decode(cursor)).toEqual({ position: place, connectInstanceId: null });
   });
 
   it('is a valid production configuration of the gateway: AWS backend, JWT auth, no AWS keys anywhere', () => {

@@ -3,7 +3,7 @@ import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../.
 /**
  * The documented exceptions the emulator can be told to answer, with the payload each must become:
  * [AWS exception, payload __typename, code, retryable], from the gateway's one list (which
- * test/unit/campaignExceptions.test.ts holds to the README's table and the SDK's classes).
+ * test/unit/campaignActions.test.ts holds to the README's table and the SDK's classes).
  * InvalidCampaignState and ResourceNotFound need no fault: a campaign in the wrong state or an
  * unknown one answers them.
  */

@@ -23,6 +23,14 @@ describe('MAX_AWS_CALLS_PER_REQUEST (100) and MAX_ENTITY_REPRESENTATIONS (500), 
     expect(h.emulator.callCount()).toBe(0);
   });
 
+  it('counts repeated representations toward MAX_ENTITY_REPRESENTATIONS: each one is resolved, even when it costs no AWS call', async () => {
+    const same = Array.from({ length: 501 }, () => ({ __typename: 'Campaign', id: 'demo-running-survey' }));
+    const res = await h.graphql(ENTITIES('id state'), { representations: same });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('TOO_MANY_REPRESENTATIONS');
+    expect(h.emulator.callCount()).toBe(0);
+  });
+
   it('refuses 400 representations selecting a described field (400 DescribeCampaign) before any AWS call: 400 AWS_CALL_BUDGET_EXCEEDED', async () => {
     const res = await h.graphql(ENTITIES('id timeZone'), { representations: reps(400) });
     expect(res.status).toBe(400);
@@ -43,10 +51,10 @@ describe('MAX_AWS_CALLS_PER_REQUEST (100) and MAX_ENTITY_REPRESENTATIONS (500), 
     expect(h.emulator.callCount('GetCampaignStateBatch')).toBe(16);
   });
 
-  it('serves the largest allowed batch (500 representations, 20 calls) and counts a repeated id once', async () => {
-    const ok = await h.graphql(ENTITIES('id'), { representations: [...reps(500), ...reps(500)] });
+  it('serves the largest allowed batch (500 representations, 20 calls), a repeated id costing no more calls', async () => {
+    const ok = await h.graphql(ENTITIES('id'), { representations: [...reps(400), ...reps(100)] });
     expect(ok.status).toBe(200);
-    expect(h.emulator.callCount()).toBe(20);
+    expect(h.emulator.callCount()).toBe(16);
     const over = await h.graphql(ENTITIES('id'), { representations: reps(501) });
     expect(codeOf(over)).toBe('TOO_MANY_REPRESENTATIONS');
   });
@@ -106,6 +114,40 @@ describe('the budget, from the other fields that cost AWS calls', () => {
       const audit = small.logs.filter((l) => l.event === 'campaign.start' && l.requestId === 'budget-starts');
       expect(audit).toHaveLength(6);
       expect(audit[0]).toMatchObject({ outcome: 'error', errorCode: 'AWS_CALL_BUDGET_EXCEEDED', awsRequestId: null });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers an explicit null where a defaulted variable meets a non-null argument as the client error it is (400 BAD_USER_INPUT), not a 500', async () => {
+    // Validation allows a variable with a default in a non-null position; a null sent for it fails
+    // only once arguments are read, which pricing does first.
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['query Skip($s: Boolean = false) { campaigns(first: 5) @skip(if: $s) { edges { node { id } } } }', { s: null }],
+      ['query One($id: ID = "demo-running-survey") { campaign(id: $id) { id } }', { id: null }],
+      ['mutation Stop($id: ID = "demo-running-survey") { stopCampaign(id: $id) { __typename } }', { id: null }],
+      ['query Nested($s: Boolean = true) { campaign(id: "demo-running-survey") { schedule { startTime @include(if: $s) } } }', { s: null }],
+      ['query Sdl($s: Boolean = true) { _service { sdl @include(if: $s) } }', { s: null }],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await h.graphql(query, variables);
+      expect([res.status, codeOf(res)]).toEqual([400, 'BAD_USER_INPUT']);
+      expect(res.body.errors?.[0]?.message).toMatch(/must not be null/);
+    }
+    expect(h.emulator.callCount()).toBe(0);
+  });
+
+  it('writes one audit line per action when an operation is over both the start cap and the budget', async () => {
+    // Apollo runs every plugin's didResolveOperation at once: both refusals fire, the answer is one.
+    const small = await startHarness({ maxAttempts: 1, env: { MAX_AWS_CALLS_PER_REQUEST: '20' } });
+    try {
+      const starts = Array.from({ length: 11 }, (_, i) => `s${i}: startCampaign(id: "fan-${i}") { ... on StartCampaignSuccess { campaign { state } } }`).join(' ');
+      const res = await small.graphql(`mutation { ${starts} }`, {}, { 'x-request-id': 'cap-and-budget' });
+      expect(res.status).toBe(400);
+      expect(small.emulator.callCount()).toBe(0);
+      const audit = small.logs.filter((l) => l.event === 'campaign.start' && l.requestId === 'cap-and-budget');
+      expect(audit.map((l) => l.campaignId)).toEqual(Array.from({ length: 11 }, (_, i) => `fan-${i}`));
+      expect(new Set(audit.map((l) => l.errorCode))).toEqual(new Set([codeOf(res)]));
     } finally {
       await small.close();
     }

@@ -178,6 +178,31 @@ describe('the overall deadline (UPSTREAM_DEADLINE_MS)', () => {
     }
   });
 
+  it('keeps the deadline on a request whose caller hung up: its start still ends by it, audited', async () => {
+    const d = await startHarness({ maxAttempts: 1, env: { UPSTREAM_REQUEST_TIMEOUT_MS: '20000', UPSTREAM_DEADLINE_MS: '1500' } });
+    try {
+      d.emulator.faults.delay('StartCampaign', 6000, 1);
+      const hangUp = new AbortController();
+      const started = performance.now();
+      const sent = fetch(d.url, {
+        method: 'POST',
+        signal: hangUp.signal,
+        headers: { 'content-type': 'application/json', 'x-request-id': 'hung-up' },
+        body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
+      });
+      // Once the start is on the wire, as a router or browser giving up early would.
+      while (d.emulator.callCount('StartCampaign') === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      hangUp.abort();
+      await sent.catch(() => undefined);
+      const audited = () => d.logs.find((l) => l.event === 'campaign.start' && l.requestId === 'hung-up');
+      while (!audited() && performance.now() - started < 8000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(audited()).toMatchObject({ outcome: 'error', errorCode: 'OUTCOME_UNKNOWN' });
+      expect(performance.now() - started).toBeLessThan(1500 + 1000);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('sends nothing once the deadline has passed', async () => {
     const late = new CampaignService(h.client.forRequest({ deadline: Deadline.passed() }));
     await expect(late.run('start', ID)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });

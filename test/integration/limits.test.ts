@@ -96,6 +96,26 @@ describe('size limits (graphql-armor), refused before anything runs', () => {
     expect(audit[0]).toMatchObject({ campaignId: 'big-0', outcome: 'error', errorCode: 'GRAPHQL_VALIDATION_FAILED' });
   });
 
+  it('audits the action of a mutation sent over GET (405), which never runs', async () => {
+    const query = encodeURIComponent('mutation { stopCampaign(id: "demo-running-survey") { __typename } }');
+    const res = await fetch(`${h.url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true', 'x-request-id': 'get-mutation' } });
+    expect(res.status).toBe(405);
+    await res.text();
+    expect(h.emulator.callCount()).toBe(0);
+    expect(h.logs.filter((l) => l.event === 'campaign.stop' && l.requestId === 'get-mutation')).toEqual([
+      expect.objectContaining({ campaignId: 'demo-running-survey', outcome: 'error', errorCode: 'BAD_REQUEST', awsRequestId: null }),
+    ]);
+  });
+
+  it('audits the action of a mutation refused for its variables (400), which never runs', async () => {
+    const res = await h.graphql('mutation Pause($id: ID!) { pauseCampaign(id: $id) { __typename } }', {}, { 'x-request-id': 'no-variable' });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(h.logs.filter((l) => l.event === 'campaign.pause' && l.requestId === 'no-variable')).toEqual([
+      expect.objectContaining({ campaignId: null, outcome: 'error', errorCode: 'BAD_USER_INPUT' }),
+    ]);
+  });
+
   it('refuses more than 10 directives', async () => {
     const fields = Array.from({ length: 11 }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ');
     const res = await h.graphql(`{ ${fields} }`);

@@ -47,6 +47,31 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(p.lines).toContainEqual(expect.objectContaining({ event: 'campaign.start', outcome: 'error', errorCode: 'OUTCOME_UNKNOWN' }));
   });
 
+  it('finishes and audits a start whose caller hung up when SIGTERM comes during it, then exits 0', async () => {
+    const p = await startServerProcess({ AWS_MAX_ATTEMPTS: '1' });
+    await fetch(`${p.emulatorUrl}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'delay', operation: 'StartCampaign', ms: 700 }),
+    });
+    const hangUp = new AbortController();
+    const sent = fetch(p.gatewayUrl, {
+      method: 'POST',
+      signal: hangUp.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
+    }).catch(() => undefined);
+    // Once the start is on the wire (the emulator records a call on arrival, before its delay).
+    const startsSeen = async () => ((await (await fetch(`${p.emulatorUrl}/__emulator/calls`)).json()) as { counts: Record<string, number> }).counts['StartCampaign'] ?? 0;
+    while ((await startsSeen()) === 0) await new Promise((r) => setTimeout(r, 20));
+    // No connection is left for the drain to wait on; the start is still running.
+    hangUp.abort();
+    await sent;
+    p.child.kill('SIGTERM');
+    await expect(p.exit).resolves.toBe(0);
+    expect(p.lines).toContainEqual(expect.objectContaining({ event: 'campaign.start', outcome: 'StartCampaignSuccess' }));
+  });
+
   it('warns at start, naming the risk, when production runs with AUTH_MODE=none', async () => {
     const p = await startServerProcess({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'emulator', HOST: '127.0.0.1' });
     const ready = p.lines.findIndex((l) => typeof l.url === 'string');

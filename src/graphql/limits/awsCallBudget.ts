@@ -16,7 +16,6 @@ import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { LIST_MAX_FIRST, LIST_PAGE_SIZE, STATE_BATCH_LIMIT } from '../../campaigns/campaignService';
 import { CAMPAIGN_FIELD_SOURCES, type CampaignFieldSource } from '../resolvers/Campaign';
 import type { ContextValue } from '../context';
-import { auditRefusal } from './startFanOut';
 
 /** `extensions.code` of a request refused (or stopped) for the AWS calls it would make. */
 export const AWS_CALL_BUDGET_EXCEEDED = 'AWS_CALL_BUDGET_EXCEEDED';
@@ -32,7 +31,10 @@ export interface AwsCallEstimate {
   total: number;
   /** Campaign actions (StartCampaign, ...), GetCampaignStateBatch, DescribeCampaign, ListCampaigns. */
   byOperation: { actions: number; GetCampaignStateBatch: number; DescribeCampaign: number; ListCampaigns: number };
-  /** `_entities` representations of campaigns (distinct). */
+  /**
+   * `_entities` representations, every one (each is resolved, repeats included, even where it
+   * costs no AWS call); the price counts distinct campaigns.
+   */
   representations: number;
 }
 
@@ -77,6 +79,18 @@ export function estimateAwsCalls(
 
   const addStates = (group: string, n: number) => tally.states.set(group, (tally.states.get(group) ?? 0) + n);
 
+  /**
+   * Reads the directives of a selection that costs nothing (a campaign's schedule, telephony, ...),
+   * so that what the caller sent for them fails here, as a client error, not during execution.
+   */
+  const readSelections = (type: GraphQLObjectType, nodes: readonly FieldNode[]): void => {
+    for (const [, subnodes] of collectSubfields(schema, fragments, variables, type, nodes)) {
+      const named = getNamedType(type.getFields()[(subnodes[0] as FieldNode).name.value]?.type);
+      if (!named || !isCompositeType(named)) continue;
+      for (const possible of isObjectType(named) ? [named] : schema.getPossibleTypes(named)) readSelections(possible, subnodes);
+    }
+  };
+
   /** A selection of `Campaign` for `m` campaigns; `primed` when list rows already hold their summary fields. */
   const campaignCost = (nodes: readonly FieldNode[], m: number, primed: boolean, group: string, loadsState: boolean) => {
     let state = loadsState;
@@ -87,6 +101,8 @@ export function estimateAwsCalls(
       const source: CampaignFieldSource = name === '__typename' ? 'free' : (CAMPAIGN_FIELD_SOURCES[name] ?? 'details');
       if (source === 'state') state = true;
       else if (source === 'details' || (source === 'summary' && !primed)) describe = true;
+      const named = getNamedType(campaignType.getFields()[name]?.type);
+      if (named && isObjectType(named)) readSelections(named, subnodes);
     }
     if (state) addStates(group, m);
     if (describe) tally.describes += m;
@@ -126,7 +142,7 @@ export function estimateAwsCalls(
         const r = rep as { __typename?: unknown; id?: unknown } | null;
         if (r?.__typename === 'Campaign') ids.add(r.id);
       }
-      representations += ids.size;
+      representations += reps.length;
       campaignCost(nodes, ids.size, false, 'root', true);
     } else if (name === 'campaigns') {
       const first = typeof args['first'] === 'number' ? args['first'] : DEFAULT_FIRST;
@@ -136,6 +152,10 @@ export function estimateAwsCalls(
       tally.lists += Math.min(LIST_MAX_CALLS, Math.ceil(first / LIST_PAGE_SIZE) + (args['after'] != null ? 1 : 0));
       const connection = getNamedType(field.type);
       if (isObjectType(connection)) walk(connection, nodes, first, true, `list:${key}`);
+    } else {
+      // Free (`_service`, ...), but its directives are read now too.
+      const named = getNamedType(field.type);
+      if (isObjectType(named)) readSelections(named, nodes);
     }
   }
 
@@ -172,7 +192,15 @@ export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls:
         async didResolveOperation(requestContext) {
           const { schema, document, operation, request } = requestContext;
           if (!operation) return;
-          const estimate = estimateAwsCalls(schema, document, operation, request.variables);
+          let estimate: AwsCallEstimate | null;
+          try {
+            estimate = estimateAwsCalls(schema, document, operation, request.variables);
+          } catch (err) {
+            // Reading arguments can fail only on what the caller sent (a null for a defaulted
+            // variable in a non-null position); pricing reads them first, so it answers for them.
+            if (!(err instanceof GraphQLError)) throw err;
+            throw new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           if (!estimate) return;
           if (estimate.representations > maxRepresentations) {
             throw new GraphQLError(
@@ -180,8 +208,8 @@ export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls:
               { extensions: { code: TOO_MANY_REPRESENTATIONS, limit: maxRepresentations, http: { status: 400 } } },
             );
           }
+          // A refused operation's actions are audited by startFanOutLimit's didEncounterErrors.
           if (estimate.total > maxCalls) {
-            auditRefusal(requestContext, operation, document, AWS_CALL_BUDGET_EXCEEDED);
             throw new GraphQLError(
               `This request would make up to ${estimate.total} AWS calls (${describeEstimate(estimate)}); one request may make at most ${maxCalls}. ${BUDGET_ADVICE}`,
               { extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: maxCalls, estimate: estimate.total, http: { status: 400 } } },

@@ -98,8 +98,9 @@ export function auditRefusal(
  * operation, so one request cannot fan out into a burst of outbound calls; pause and stop are not
  * counted, so an operator can halt many campaigns at once. Checked once the operation is resolved,
  * before anything executes; more is refused whole with HTTP 400 and `extensions.code:
- * TOO_MANY_STARTS`. Every action of an operation refused here or by validation (size limits
- * included) is audited as refused.
+ * TOO_MANY_STARTS`. Every action of an operation refused before any field ran (here, by the AWS
+ * call budget, by validation and size limits, for its variables, as a mutation over GET) is
+ * audited as refused, once, with the code the caller got.
  */
 export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> {
   return {
@@ -110,7 +111,6 @@ export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> 
           if (!operation) return;
           const found = dialingSelections(operation, document).length;
           if (found <= max) return;
-          auditRefusal(requestContext, operation, document, 'TOO_MANY_STARTS');
           throw new GraphQLError(
             `One operation may start or resume at most ${max} campaigns; this one selects startCampaign and resumeCampaign ${found} times.`,
             {
@@ -119,11 +119,14 @@ export function startFanOutLimit(max: number): ApolloServerPlugin<ContextValue> 
           );
         },
         async didEncounterErrors(requestContext) {
-          // A parsed document that never got to an operation failed validation.
-          const { document, operation, request } = requestContext;
-          if (!document || operation) return;
-          const refused = getOperationAST(document, request.operationName);
-          if (refused) auditRefusal(requestContext, refused, document, 'GRAPHQL_VALIDATION_FAILED');
+          // Audited here alone, not where each refusal is thrown: Apollo runs every plugin's
+          // didResolveOperation at once, so two refusals of one operation would audit it twice.
+          // Errors without a path mean no field ran (a field's error always has one).
+          const { document, operation, request, errors } = requestContext;
+          if (!document || errors.some((error) => error.path !== undefined)) return;
+          const refused = operation ?? getOperationAST(document, request.operationName);
+          const code = errors[0]?.extensions['code'];
+          if (refused) auditRefusal(requestContext, refused, document, typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
         },
       };
     },
