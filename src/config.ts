@@ -61,6 +61,8 @@ export interface Config {
    * sets it: cursors then survive restarts and are shared by every replica.
    */
   cursorSecret: Buffer;
+  /** Whether `cursorSecret` was drawn at random for this process (no CURSOR_SECRET). */
+  cursorSecretIsRandom: boolean;
   /**
    * Opt-in by the standard OTEL_* variables. The OpenTelemetry SDK reads the rest of them itself
    * (endpoint, headers, service name, sampler, batching), as the AWS SDK does AWS_*.
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     metricsPort: read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     cursorSecret: cursorSecret(env),
+    cursorSecretIsRandom: read(env, 'CURSOR_SECRET') === undefined,
     tracing: tracing(env),
     upstream: {
       requestTimeoutMs: integer(env, 'UPSTREAM_REQUEST_TIMEOUT_MS', 3000, 1, 120_000),

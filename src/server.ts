@@ -34,6 +34,12 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
       `AUTH_MODE=none in production: every caller on ${config.host} is "anonymous" with every scope and may start campaigns (dial customers); set AUTH_MODE=jwt unless a trusted proxy in front authenticates every request`,
     );
   }
+  if (config.production && config.cursorSecretIsRandom) {
+    logger.warn(
+      { event: 'cursor.key.random' },
+      'CURSOR_SECRET is not set: list cursors are signed with a key of this process only, so another replica, or this one after a restart, refuses them (BAD_USER_INPUT); set the same CURSOR_SECRET on every replica',
+    );
+  }
   const metrics = createMetrics();
   const backend = await startBackend(config, logger);
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });

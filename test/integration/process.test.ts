@@ -79,6 +79,8 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(warning).toBeGreaterThanOrEqual(0);
     expect(warning).toBeLessThan(ready);
     expect(p.lines[warning]).toMatchObject({ level: 40, authMode: 'none', msg: expect.stringMatching(/AUTH_MODE=none in production.*may start campaigns/) });
+    // No CURSOR_SECRET either: replicas would refuse each other's cursors, which is said at start too.
+    expect(p.lines).toContainEqual(expect.objectContaining({ level: 40, event: 'cursor.key.random', msg: expect.stringMatching(/CURSOR_SECRET is not set/) }));
     p.child.kill('SIGTERM');
     await expect(p.exit).resolves.toBe(0);
   });

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUTH_START_SCOPE: 'c:go', AUTH_STOP_SCOPE: 'c:halt' })).toMatchObject({ startScope: 'c:go', stopScope: 'c:halt' });
   });
 
+  it('takes the cursor key from CURSOR_SECRET (32+ characters), or draws one at random and says so', () => {
+    const random = loadConfig({});
+    expect(random.cursorSecretIsRandom).toBe(true);
+    expect(random.cursorSecret).toHaveLength(32);
+    const secret = 'k'.repeat(32);
+    expect(loadConfig({ CURSOR_SECRET: secret })).toMatchObject({ cursorSecret: Buffer.from(secret), cursorSecretIsRandom: false });
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(/CURSOR_SECRET/);
+  });
+
   it('keeps an explicit emulator backend in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'emulator' }).backend).toBe('emulator');
   });
