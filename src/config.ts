@@ -62,6 +62,13 @@ export interface Config {
     breakerFailures: number;
     /** How long an open circuit fails calls at once before one trial call is let through. */
     breakerOpenMs: number;
+    /**
+     * How long a successful AWS read (state, description, list page) is reused by every request of
+     * this process; reads in flight are shared too. 0 turns both off.
+     */
+    readCacheMaxAgeMs: number;
+    /** Most read answers kept (least recently used dropped first). */
+    readCacheMaxEntries: number;
   };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
@@ -185,6 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
       deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 10_000, 1, 300_000),
       breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', 5, 1, 1000),
       breakerOpenMs: integer(env, 'UPSTREAM_BREAKER_OPEN_MS', 5000, 1, 600_000),
+      readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
+      readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
     },
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),

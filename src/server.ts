@@ -39,6 +39,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,
+    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
   });
   const gateway = await createGateway({ config, logger, metrics, client });
   const url = await gateway.listen(config.port, config.host);
