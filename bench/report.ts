@@ -62,6 +62,21 @@ function startsSection(s: StartsResult): string[] {
     `| CPU per start (µs; user+system of the process, /proc) | ${g.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${b.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${x(s.ratios.cpuPerStart)} | | | ${f.cpuUsPerStart?.toFixed(0) ?? 'n/a'} |`,
     `| median latency at 1 connection (ms) | ${ms(g.median1Ms, 3)} | ${ms(b.median1Ms, 3)} | ${x(s.ratios.median1)} | ≤ ${TARGETS.median1.toFixed(1)} | ${mark(s.ratios.median1 <= TARGETS.median1)} | ${ms(f.median1Ms, 3)} |`,
     '',
+    ...(s.apolloRatios
+      ? [
+          `Three ways, paired within each round (medians over rounds): the plain Apollo peer (\`bench/plainApollo.ts\`: \`startStandaloneServer\`, the same union, a default SDK client, nothing else) serves ` +
+            `${x(s.apolloRatios.apolloVsBaseline.requestsPerS)} the baseline's starts/s (p99 ${x(s.apolloRatios.apolloVsBaseline.p99)}, median at 1 connection ${x(s.apolloRatios.apolloVsBaseline.median1)}, CPU/start ${x(s.apolloRatios.apolloVsBaseline.cpuPerStart)}); ` +
+            `the gateway serves ${x(s.apolloRatios.gatewayVsApollo.requestsPerS)} the plain Apollo peer's (p99 ${x(s.apolloRatios.gatewayVsApollo.p99)}, median at 1 connection ${x(s.apolloRatios.gatewayVsApollo.median1)}, CPU/start ${x(s.apolloRatios.gatewayVsApollo.cpuPerStart)}).`,
+          '',
+          `| | gateway | bare proxy (baseline) | plain Apollo |`,
+          `|---|---:|---:|---:|`,
+          `| requests/s at ${c} connections | ${g.requestsPerS.toFixed(0)} | ${b.requestsPerS.toFixed(0)} | ${s.summary.apollo.requestsPerS.toFixed(0)} |`,
+          `| p99 at ${c} connections (ms) | ${ms(g.p99Ms)} | ${ms(b.p99Ms)} | ${ms(s.summary.apollo.p99Ms)} |`,
+          `| median at 1 connection (ms) | ${ms(g.median1Ms, 3)} | ${ms(b.median1Ms, 3)} | ${ms(s.summary.apollo.median1Ms, 3)} |`,
+          `| CPU per start (µs) | ${g.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${b.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${s.summary.apollo.cpuUsPerStart?.toFixed(0) ?? 'n/a'} |`,
+          '',
+        ]
+      : []),
     'Per round (gateway ÷ baseline): ' +
       s.ratios.perRound
         .map((r, i) => `round ${i + 1}: throughput ${x(r.requestsPerS)}, CPU/start ${x(r.cpuPerStart)}, p99 ${x(r.p99)}, median@1 ${x(r.median1)}`)
