@@ -41,6 +41,22 @@ describe('reads shared across requests, over HTTP against the emulator', () => {
     expect(g.emulator.callCount('GetCampaignStateBatch')).toBe(Math.ceil(campaigns / 25));
   });
 
+  it("shares states between a router's _entities fetches whose batches overlap: each id is asked once", async () => {
+    const g = await gateway(1);
+    g.emulator.faults.delay('*', 150);
+    const ids = g.emulator.store.list().map((c) => c.id).slice(0, 30);
+    const entities = (slice: string[]) =>
+      g.graphql<{ _entities: Array<{ id: string; state: string }> }>(
+        'query States($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { id state } } }',
+        { r: slice.map((id) => ({ __typename: 'Campaign', id })) },
+      );
+    const [a, b] = await Promise.all([entities(ids.slice(0, 20)), entities(ids.slice(10, 30))]);
+    expect(a.body.data?._entities.map((e) => e.id)).toEqual(ids.slice(0, 20));
+    expect(b.body.data?._entities.map((e) => e.id)).toEqual(ids.slice(10, 30));
+    const asked = g.emulator.calls.filter((c) => c.operation === 'GetCampaignStateBatch').flatMap((c) => c.campaignIds);
+    expect(asked.sort()).toEqual([...ids].sort());
+  });
+
   it('reuses answers within the maximum age', async () => {
     const g = await gateway(60_000);
     const first = await page(g);
