@@ -90,7 +90,7 @@ function startsSection(s: StartsResult): string[] {
 
 function readsSection(rows: ReadRow[]): string[] {
   return [
-    '### Reads (`state` of N campaigns in one operation, sequential requests)',
+    '### Reads (`state` of N campaigns in one operation, sequential requests, `READ_CACHE_MAX_AGE_MS=0`)',
     '',
     '| form | N | AWS calls per operation (expected ⌈N/25⌉) | median (ms) | p99 (ms) | median ÷ N=1 |',
     '|---|---:|---:|---:|---:|---:|',

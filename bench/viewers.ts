@@ -111,7 +111,8 @@ async function run(url: string, emulator: EmulatorProcess, viewers: number, dura
   };
 }
 
-async function startGateway(emulator: EmulatorProcess, extra: Record<string, string>): Promise<StartedServer & { url: string }> {
+/** A gateway of its own, as `gatewayEnv` configures it plus `extra`. */
+export async function startGateway(emulator: EmulatorProcess, extra: Record<string, string>): Promise<StartedServer & { url: string }> {
   const port = await freePort();
   const server = await startServer(join(DIST, 'src', 'main.js'), { ...gatewayEnv(emulator.url, port), ...extra }, `http://127.0.0.1:${port}/readyz`, (s) => s === 200);
   return { ...server, url: `http://127.0.0.1:${port}/graphql` };
