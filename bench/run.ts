@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
  *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers]
- *                    [--viewers 1,10,100,500] [--viewers-duration 5] [--label "..."]
+ *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--label "..."]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
