@@ -6,6 +6,7 @@ import type { ProfilesResult } from './profile';
 import type { ReadRow } from './reads';
 import type { StartsResult } from './starts';
 import type { StartupResult } from './startup';
+import type { ViewersResult } from './viewers';
 
 export interface MachineFacts {
   date: string;
@@ -29,6 +30,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   profiles?: ProfilesResult;
   layers?: LayersResult;
+  viewers?: ViewersResult;
 }
 
 export const BEGIN = '<!-- bench:generated:begin (npm run bench rewrites everything up to the end marker) -->';
@@ -60,6 +62,21 @@ function startsSection(s: StartsResult): string[] {
     `| CPU per start (µs; user+system of the process, /proc) | ${g.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${b.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${x(s.ratios.cpuPerStart)} | | | ${f.cpuUsPerStart?.toFixed(0) ?? 'n/a'} |`,
     `| median latency at 1 connection (ms) | ${ms(g.median1Ms, 3)} | ${ms(b.median1Ms, 3)} | ${x(s.ratios.median1)} | ≤ ${TARGETS.median1.toFixed(1)} | ${mark(s.ratios.median1 <= TARGETS.median1)} | ${ms(f.median1Ms, 3)} |`,
     '',
+    ...(s.apolloRatios
+      ? [
+          `Three ways, paired within each round (medians over rounds): the plain Apollo peer (\`bench/plainApollo.ts\`: \`startStandaloneServer\`, the same union, a default SDK client, nothing else) serves ` +
+            `${x(s.apolloRatios.apolloVsBaseline.requestsPerS)} the baseline's starts/s (p99 ${x(s.apolloRatios.apolloVsBaseline.p99)}, median at 1 connection ${x(s.apolloRatios.apolloVsBaseline.median1)}, CPU/start ${x(s.apolloRatios.apolloVsBaseline.cpuPerStart)}); ` +
+            `the gateway serves ${x(s.apolloRatios.gatewayVsApollo.requestsPerS)} the plain Apollo peer's (p99 ${x(s.apolloRatios.gatewayVsApollo.p99)}, median at 1 connection ${x(s.apolloRatios.gatewayVsApollo.median1)}, CPU/start ${x(s.apolloRatios.gatewayVsApollo.cpuPerStart)}).`,
+          '',
+          `| | gateway | bare proxy (baseline) | plain Apollo |`,
+          `|---|---:|---:|---:|`,
+          `| requests/s at ${c} connections | ${g.requestsPerS.toFixed(0)} | ${b.requestsPerS.toFixed(0)} | ${s.summary.apollo.requestsPerS.toFixed(0)} |`,
+          `| p99 at ${c} connections (ms) | ${ms(g.p99Ms)} | ${ms(b.p99Ms)} | ${ms(s.summary.apollo.p99Ms)} |`,
+          `| median at 1 connection (ms) | ${ms(g.median1Ms, 3)} | ${ms(b.median1Ms, 3)} | ${ms(s.summary.apollo.median1Ms, 3)} |`,
+          `| CPU per start (µs) | ${g.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${b.cpuUsPerStart?.toFixed(0) ?? 'n/a'} | ${s.summary.apollo.cpuUsPerStart?.toFixed(0) ?? 'n/a'} |`,
+          '',
+        ]
+      : []),
     'Per round (gateway ÷ baseline): ' +
       s.ratios.perRound
         .map((r, i) => `round ${i + 1}: throughput ${x(r.requestsPerS)}, CPU/start ${x(r.cpuPerStart)}, p99 ${x(r.p99)}, median@1 ${x(r.median1)}`)
@@ -73,7 +90,7 @@ function startsSection(s: StartsResult): string[] {
 
 function readsSection(rows: ReadRow[]): string[] {
   return [
-    '### Reads (`state` of N campaigns in one operation, sequential requests)',
+    '### Reads (`state` of N campaigns in one operation, sequential requests, `READ_CACHE_MAX_AGE_MS=0`)',
     '',
     '| form | N | AWS calls per operation (expected ⌈N/25⌉) | median (ms) | p99 (ms) | median ÷ N=1 |',
     '|---|---:|---:|---:|---:|---:|',
@@ -82,6 +99,42 @@ function readsSection(rows: ReadRow[]): string[] {
         `| ${r.form === 'entities' ? '`_entities` (router)' : '`campaign(id:)` aliases'} | ${r.n} | ${r.awsCallsPerOperation.toFixed(2)} (${r.expectedCalls}) | ${ms(r.latency.p50Ms, 3)} | ${ms(r.latency.p99Ms, 3)} | ${x(r.vsN1)} |`,
     ),
   ];
+}
+
+/** Done when: 50 viewers polling every 500 ms for 5 s cost at most this many AWS calls. */
+export const VIEWERS_TARGET = { viewers: 50, calls: 100, durationS: 5 } as const;
+
+function viewersSection(v: ViewersResult): string[] {
+  const pair = (viewers: number) => ({
+    on: v.rows.find((r) => r.viewers === viewers && r.sharing === 'on'),
+    off: v.rows.find((r) => r.viewers === viewers && r.sharing === 'off'),
+  });
+  const counts = [...new Set(v.rows.map((r) => r.viewers))];
+  const per5s = (r: ViewersResult['rows'][number] | undefined) => (r ? (r.awsCallsPerS * VIEWERS_TARGET.durationS).toFixed(0) : 'n/a');
+  const at50 = pair(VIEWERS_TARGET.viewers).on;
+  const lines = [
+    `### Viewers (V people polling \`campaigns(first: 50) { edges { node { id name state } } }\` every ${v.intervalMs} ms, ${v.durationS} s per run)`,
+    '',
+    `Sharing on: \`READ_CACHE_MAX_AGE_MS\` at its default; off: \`READ_CACHE_MAX_AGE_MS=0\`. AWS calls as the emulator counted them; ` +
+      'each viewer polls at its own phase of the interval. The two gateways run side by side and take turns.',
+    '',
+    '| V | AWS calls/s, sharing on | off | AWS calls per 5 s, on | off | polls answered, on | off | p50 ms, on | off | p99 ms, on | off |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...counts.map((n) => {
+      const { on, off } = pair(n);
+      const f = (r: typeof on, get: (r: NonNullable<typeof on>) => string) => (r ? get(r) : 'n/a');
+      return (
+        `| ${n} | ${f(on, (r) => r.awsCallsPerS.toFixed(1))} | ${f(off, (r) => r.awsCallsPerS.toFixed(1))} | ${per5s(on)} | ${per5s(off)} | ` +
+        `${f(on, (r) => `${r.polls}${r.failed ? ` (${r.failed} failed)` : ''}`)} | ${f(off, (r) => `${r.polls}${r.failed ? ` (${r.failed} failed)` : ''}`)} | ` +
+        `${f(on, (r) => ms(r.latency.p50Ms, 1))} | ${f(off, (r) => ms(r.latency.p50Ms, 1))} | ${f(on, (r) => ms(r.latency.p99Ms, 1))} | ${f(off, (r) => ms(r.latency.p99Ms, 1))} |`
+      );
+    }),
+  ];
+  if (at50) {
+    const calls = at50.awsCallsPerS * VIEWERS_TARGET.durationS;
+    lines.push('', `${VIEWERS_TARGET.viewers} viewers, sharing on: ${calls.toFixed(0)} AWS calls per ${VIEWERS_TARGET.durationS} s (target ≤ ${VIEWERS_TARGET.calls}: ${mark(calls <= VIEWERS_TARGET.calls)}).`);
+  }
+  return lines;
 }
 
 function startupSection(s: StartupResult): string[] {
@@ -159,6 +212,7 @@ export function renderGenerated(r: BenchResults, resultsFile: string): string {
   ];
   if (r.starts) lines.push(...startsSection(r.starts), '');
   if (r.reads) lines.push(...readsSection(r.reads), '');
+  if (r.viewers) lines.push(...viewersSection(r.viewers), '');
   if (r.startup) lines.push(...startupSection(r.startup));
   if (r.memory) lines.push(...memorySection(r.memory, !r.startup));
   if (r.startup || r.memory) lines.push('');

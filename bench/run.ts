@@ -3,7 +3,8 @@
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
- *                    [--warmup 2] [--only starts,reads,startup,memory,profile,layers] [--label "..."]
+ *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers]
+ *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--label "..."]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
@@ -20,9 +21,10 @@ import { measureReads } from './reads';
 import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFacts } from './report';
 import { measureStarts, startTargets } from './starts';
 import { measureStartup } from './startup';
+import { VIEWER_COUNTS, measureViewers, startGateway } from './viewers';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'startup', 'memory', 'profile', 'layers'] as const;
+const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -38,6 +40,8 @@ interface Options {
   label: string;
   write: boolean;
   keepProfiles?: string;
+  viewers: number[];
+  viewersDurationS: number;
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -75,6 +79,12 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     label: value('label') ?? 'npm run bench',
     write: value('write') !== 'false',
     keepProfiles: value('keep-profiles'),
+    viewers: (value('viewers') ?? VIEWER_COUNTS.join(',')).split(',').map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--viewers: ${v} is not a positive whole number`);
+      return n;
+    }),
+    viewersDurationS: number('viewers-duration', 5),
   };
 }
 
@@ -129,12 +139,22 @@ async function main(): Promise<void> {
           results.starts = await measureStarts(emulator, targets, { ...options, log });
         }
         if (options.only.has('reads')) {
-          results.reads = await measureReads(emulator, targets.gateway.url, ['entities', 'aliases'], log);
+          // What one request costs by itself (its DataLoaders' batching): repeated reads would
+          // otherwise be served by the reads shared across requests (the viewers part measures those).
+          const unshared = await startGateway(emulator, { READ_CACHE_MAX_AGE_MS: '0' });
+          try {
+            results.reads = await measureReads(emulator, unshared.url, ['entities', 'aliases'], log);
+          } finally {
+            await unshared.stop();
+          }
         }
       } finally {
         await targets.gateway.stop();
         await targets.baseline.stop();
       }
+    }
+    if (options.only.has('viewers')) {
+      results.viewers = await measureViewers(emulator, { durationS: options.viewersDurationS, intervalMs: 500, counts: options.viewers }, log);
     }
     if (options.only.has('startup')) results.startup = await measureStartup(emulator.url, options.startupRuns, log);
     if (options.only.has('memory')) results.memory = await measureMemory(emulator, options.connections, options.poolSize, log);

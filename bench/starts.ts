@@ -20,7 +20,7 @@ export const START_MUTATION =
   'mutation Start($id: ID!) { startCampaign(id: $id) { __typename ' +
   '... on StartCampaignSuccess { campaign { id } } ... on CampaignError { code message } } }';
 
-export type TargetName = 'gateway' | 'baseline' | 'floor';
+export type TargetName = 'gateway' | 'baseline' | 'apollo' | 'floor';
 
 export interface RunFigures {
   requestsPerS: number;
@@ -65,6 +65,8 @@ export interface StartsResult {
     cpuPerStart: number;
     perRound: Array<Record<'requestsPerS' | 'cpuPerStart' | 'p50' | 'p99' | 'median1', number>>;
   };
+  /** The plain Apollo peer (bench/plainApollo.ts) ÷ baseline, and gateway ÷ plain Apollo, paired the same way. */
+  apolloRatios: Record<'apolloVsBaseline' | 'gatewayVsApollo', Record<'requestsPerS' | 'cpuPerStart' | 'p50' | 'p99' | 'median1', number>>;
 }
 
 export interface StartTargets {
@@ -182,6 +184,14 @@ export async function measureStarts(emulator: EmulatorProcess, targets: StartTar
   const { log, ...plain } = options;
   await emulator.pool(START_POOL, options.poolSize, 'Initialized');
   const floor = await forkHelper(join(DIST, 'bench', 'floor.js'), awsEnv(emulator.url));
+  const apolloPort = await freePort();
+  const apolloServer = await startServer(
+    join(DIST, 'bench', 'plainApollo.js'),
+    { ...awsEnv(emulator.url), NODE_ENV: 'production', PORT: String(apolloPort) },
+    `http://127.0.0.1:${apolloPort}/`,
+    () => true,
+  );
+  const apollo = { ...apolloServer, url: `http://127.0.0.1:${apolloPort}/` };
   try {
     const run = (name: TargetName, connections: number, durationS: number): Promise<RunFigures> => {
       switch (name) {
@@ -189,11 +199,13 @@ export async function measureStarts(emulator: EmulatorProcess, targets: StartTar
           return httpRun(emulator, targets.gateway, gatewayStartBody, connections, durationS, options.poolSize);
         case 'baseline':
           return httpRun(emulator, targets.baseline, baselineStartBody, connections, durationS, options.poolSize);
+        case 'apollo':
+          return httpRun(emulator, apollo, gatewayStartBody, connections, durationS, options.poolSize);
         case 'floor':
           return floorRun(emulator, floor, connections, durationS, options.poolSize);
       }
     };
-    const names: TargetName[] = ['gateway', 'baseline', 'floor'];
+    const names: TargetName[] = ['gateway', 'baseline', 'apollo', 'floor'];
     for (const name of names) {
       const warm = await run(name, options.connections, options.warmupS);
       log(`warm-up ${name}: ${warm.requestsPerS.toFixed(0)} req/s`);
@@ -226,13 +238,21 @@ export async function measureStarts(emulator: EmulatorProcess, targets: StartTar
       };
     }
     // Ratios are paired within a round (same machine conditions), then the median is taken.
-    const perRound = rounds.map((r) => ({
-      requestsPerS: r.c16.gateway.requestsPerS / r.c16.baseline.requestsPerS,
-      cpuPerStart: (r.c16.gateway.cpuUsPerStart ?? Number.NaN) / (r.c16.baseline.cpuUsPerStart ?? Number.NaN),
-      p50: r.c16.gateway.latency.p50Ms / r.c16.baseline.latency.p50Ms,
-      p99: r.c16.gateway.latency.p99Ms / r.c16.baseline.latency.p99Ms,
-      median1: r.c1.gateway.latency.p50Ms / r.c1.baseline.latency.p50Ms,
-    }));
+    const pair = (r: Round, a: TargetName, b: TargetName) => ({
+      requestsPerS: r.c16[a].requestsPerS / r.c16[b].requestsPerS,
+      cpuPerStart: (r.c16[a].cpuUsPerStart ?? Number.NaN) / (r.c16[b].cpuUsPerStart ?? Number.NaN),
+      p50: r.c16[a].latency.p50Ms / r.c16[b].latency.p50Ms,
+      p99: r.c16[a].latency.p99Ms / r.c16[b].latency.p99Ms,
+      median1: r.c1[a].latency.p50Ms / r.c1[b].latency.p50Ms,
+    });
+    const medians = (rows: Array<ReturnType<typeof pair>>) => ({
+      requestsPerS: median(rows.map((r) => r.requestsPerS)),
+      p50: median(rows.map((r) => r.p50)),
+      p99: median(rows.map((r) => r.p99)),
+      median1: median(rows.map((r) => r.median1)),
+      cpuPerStart: median(rows.map((r) => r.cpuPerStart)),
+    });
+    const perRound = rounds.map((r) => pair(r, 'gateway', 'baseline'));
     return {
       options: plain,
       rounds,
@@ -245,8 +265,13 @@ export async function measureStarts(emulator: EmulatorProcess, targets: StartTar
         cpuPerStart: median(perRound.map((r) => r.cpuPerStart)),
         perRound,
       },
+      apolloRatios: {
+        apolloVsBaseline: medians(rounds.map((r) => pair(r, 'apollo', 'baseline'))),
+        gatewayVsApollo: medians(rounds.map((r) => pair(r, 'gateway', 'apollo'))),
+      },
     };
   } finally {
     await floor.stop();
+    await apollo.stop();
   }
 }

@@ -84,6 +84,13 @@ export interface Config {
     breakerOpenMs: number;
     /** With CAMPAIGNS_BACKEND=aws, how long resolving credentials at start (and each retry) may take. */
     credentialsTimeoutMs: number;
+    /**
+     * How long a successful AWS read (state, description, list page) is reused by every request of
+     * this process; reads in flight are shared too. 0 turns both off.
+     */
+    readCacheMaxAgeMs: number;
+    /** Most read answers kept (least recently used dropped first). */
+    readCacheMaxEntries: number;
   };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
@@ -224,6 +231,8 @@ export function loadConfig(env: Env = process.env): Config {
       breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', 5, 1, 1000),
       breakerOpenMs: integer(env, 'UPSTREAM_BREAKER_OPEN_MS', 5000, 1, 600_000),
       credentialsTimeoutMs: integer(env, 'UPSTREAM_CREDENTIALS_TIMEOUT_MS', 5000, 1, 60_000),
+      readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
+      readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
     },
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),

@@ -52,6 +52,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,
+    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
   });
   // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
   const credentials =

@@ -11,6 +11,10 @@
  *    and cut at `requestTimeoutMs` whether it waits for headers or for the rest of a body;
  * 5. the duration histogram.
  *
+ * Under all of them, reads are shared across requests (sharedReads.ts): a read another request
+ * already has in flight, or answered less than READ_CACHE_MAX_AGE_MS ago, is not sent again, and
+ * costs this request none of its budget.
+ *
  * A failed call is an `AwsCallFailure` carrying its attempts; a call over budget is refused with
  * `AwsCallBudgetExceededError` before anything is sent. Nothing outside this module sees the SDK
  * client, its middleware stack or the per-call bookkeeping below.
@@ -28,6 +32,7 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
 import type { AwsProviders } from './awsReadiness';
+import { createSharedReads, type RequestSide } from './sharedReads';
 
 // ---------------------------------------------------------------------------------------------
 // What the service layer sees
@@ -194,6 +199,11 @@ export interface CampaignsClientOptions {
   retryDelayMs?: number;
   /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
   breaker?: CircuitBreakerPolicy;
+  /**
+   * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES); absent or a max
+   * age of 0: every request makes its own calls.
+   */
+  sharedReads?: { maxAgeMs: number; maxEntries: number };
   /** Replaces the HTTP transport; for benchmarks that answer in-process. Attempts are then not cut by time. */
   transportForBenchmarks?: ConnectCampaignsV2Client['config']['requestHandler'];
 }
@@ -217,6 +227,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   const histogram = options.metrics?.upstreamDuration;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const defaultMaxCalls = options.maxCallsPerRequest ?? DEFAULT_MAX_CALLS_PER_REQUEST;
+  const reads = options.sharedReads ? createSharedReads(options.sharedReads) : undefined;
 
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
@@ -238,30 +249,48 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   return {
     forRequest({ deadline = Deadline.in(deadlineMs), maxCalls = defaultMaxCalls } = {}) {
       let callsMade = 0;
+      /** This request's own AWS call: budget, deadline, breaker, attempts, histogram. */
+      async function call<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
+        const operation = operationOf(command);
+        if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
+        callsMade++;
+        const end = histogram?.startTimer({ operation });
+        const state = startCall(command, deadline, options.requestTimeoutMs);
+        try {
+          if (deadline.passed) throw notSent(abortError());
+          const output = await sendOnce(command, state);
+          end?.({ outcome: 'success' });
+          return output;
+        } catch (err) {
+          const final = finalError(err, state.attempts);
+          end?.({ outcome: outcomeLabel(final) });
+          const attempts = state.attempts.length > 0 ? [...state.attempts] : [{ result: classifyAttempt(final), error: final }];
+          throw new AwsCallFailure(operation, attempts, final);
+        } finally {
+          calls.delete(command.input);
+        }
+      }
+      const side: RequestSide = {
+        call: (command) => call(command as CampaignsCommand),
+        // A joined call that failed for its leader's own reasons is asked again by those who joined it.
+        ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
+        wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
+      };
       return {
         get callsMade() {
           return callsMade;
         },
         close: () => deadline.dispose(),
-        async send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
-          const operation = operationOf(command);
-          if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
-          callsMade++;
-          const end = histogram?.startTimer({ operation });
-          const call = startCall(command, deadline, options.requestTimeoutMs);
-          try {
-            if (deadline.passed) throw notSent(abortError());
-            const output = await sendOnce(command, call);
-            end?.({ outcome: 'success' });
-            return output;
-          } catch (err) {
-            const final = finalError(err, call.attempts);
-            end?.({ outcome: outcomeLabel(final) });
-            const attempts = call.attempts.length > 0 ? [...call.attempts] : [{ result: classifyAttempt(final), error: final }];
-            throw new AwsCallFailure(operation, attempts, final);
-          } finally {
-            calls.delete(command.input);
-          }
+        send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
+          if (!reads) return call(command);
+          const shared = reads.send(command, side);
+          if (shared) return shared as Promise<Output>;
+          if (!MUTATING_OPERATIONS.has(operationOf(command))) return call(command);
+          // Whatever the outcome (a lost answer may have changed it too), the campaign is read afresh next time.
+          const { id } = command.input as { id?: string };
+          return call(command).finally(() => {
+            if (id !== undefined) reads.forgetCampaign(id);
+          });
         },
       };
     },
@@ -387,6 +416,19 @@ function untilDeadline<T>(outcome: Promise<T>, call: CallState): Promise<T> {
       stopWaiting();
       call.endWait = undefined;
     });
+  });
+}
+
+/**
+ * A joined call as one request sees it: its answer, or, once this request's deadline passes first,
+ * a failure of its own that sent nothing.
+ */
+function untilOwnDeadline<T>(shared: Promise<T>, deadline: Deadline, operation: string): Promise<T> {
+  const expired = () => new AwsCallFailure(operation, [{ result: 'not-sent', error: notSent(abortError()) }], abortError());
+  if (deadline.passed) return Promise.reject(expired());
+  return new Promise<T>((resolve, reject) => {
+    const stop = deadline.onPass(() => reject(expired()));
+    shared.then(resolve, reject).finally(stop);
   });
 }
 

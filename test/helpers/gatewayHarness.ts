@@ -57,7 +57,9 @@ export interface HarnessOptions {
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
 export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls, jwksBackoff }: HarnessOptions = {}): Promise<Harness> {
-  const config: Config = loadConfig({ LOG_LEVEL: 'info', ...env });
+  // Reads are not shared unless a test asks (READ_CACHE_MAX_AGE_MS): the emulator is reset between
+  // tests, and answers kept from one test would be read by the next.
+  const config: Config = loadConfig({ LOG_LEVEL: 'info', READ_CACHE_MAX_AGE_MS: '0', ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -82,6 +84,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     maxAttempts,
     retryDelayMs,
     breaker,
+    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
   });
   const authenticate = createAuthenticator(
     config.auth,

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
 
   it('has production defaults for upstream resilience and operation limits', () => {
     expect(loadConfig({})).toMatchObject({
-      upstream: { requestTimeoutMs: 3000, connectTimeoutMs: 1000, deadlineMs: 10000, breakerFailures: 5, breakerOpenMs: 5000 },
+      upstream: { requestTimeoutMs: 3000, connectTimeoutMs: 1000, deadlineMs: 10000, breakerFailures: 5, breakerOpenMs: 5000, readCacheMaxAgeMs: 1000, readCacheMaxEntries: 10_000 },
       limits: { depth: 6, aliases: 15, directives: 10, tokens: 1000, cost: 5000 },
     });
   });
@@ -65,6 +65,9 @@ describe('loadConfig', () => {
     ['UPSTREAM_DEADLINE_MS', '0'],
     ['UPSTREAM_BREAKER_FAILURES', 'many'],
     ['UPSTREAM_BREAKER_OPEN_MS', '-1'],
+    ['READ_CACHE_MAX_AGE_MS', '-1'],
+    ['READ_CACHE_MAX_AGE_MS', '60001'],
+    ['READ_CACHE_MAX_ENTRIES', '0'],
     ['MAX_QUERY_DEPTH', '0'],
     ['MAX_QUERY_TOKENS', '5'],
     ['PORT', 'http'],
