@@ -369,11 +369,21 @@ class AttemptWatch {
     this.onCut = listener;
     if (this.cut) listener(this.cut);
   }
+
+  /** The attempt is over: nothing is cut any more, and what the listener holds (the answer's stream) is let go. */
+  end(): void {
+    this.onCut = undefined;
+  }
 }
 
 const calls = new WeakMap<object, CallState>();
-/** By the signed HTTP request object, which the HTTP handler receives. */
-const attemptsOnWire = new WeakMap<object, AttemptWatch>();
+/**
+ * On the signed HTTP request object, which the HTTP handler receives: a property rather than a
+ * WeakMap entry, since a minor GC keeps a WeakMap's values (and the answer stream a watch holds)
+ * alive into the old generation.
+ */
+const ATTEMPT_WATCH = Symbol('campaignGatewayAttemptWatch');
+type WatchedRequest = { [ATTEMPT_WATCH]?: AttemptWatch };
 
 function startCall(command: CampaignsCommand, deadline: Deadline, attemptTimeoutMs: number): CallState {
   if (calls.has(command.input)) throw new TypeError('a command object may be sent only once at a time');
@@ -445,7 +455,8 @@ const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
           throw err;
         }
         const watch = new AttemptWatch();
-        attemptsOnWire.set(args.request as object, watch);
+        const request = args.request as WatchedRequest;
+        request[ATTEMPT_WATCH] = watch;
         const timer = setTimeout(() => watch.cutNow(attemptTimeoutError(call.attemptTimeoutMs)), call.attemptTimeoutMs);
         const stopWatching = call.deadline.onPass(() => watch.cutNow(abortError()));
         call.inFlight = true;
@@ -460,6 +471,8 @@ const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
         } finally {
           clearTimeout(timer);
           stopWatching();
+          watch.end();
+          request[ATTEMPT_WATCH] = undefined;
           call.inFlight = false;
           call.endWait?.();
         }
@@ -476,7 +489,7 @@ const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
  */
 export class AttemptBoundHttpHandler extends NodeHttpHandler {
   override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const watch = attemptsOnWire.get(request);
+    const watch = (request as WatchedRequest)[ATTEMPT_WATCH];
     if (!watch) return super.handle(request, options);
     const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
     const answer: { body?: { destroy(err: Error): void } } = {};
