@@ -57,8 +57,8 @@ export interface SharedReads {
 type StateRow = { ok: SuccessfulCampaignStateResponse } | { failed: FailedCampaignStateResponse } | undefined;
 
 /**
- * A call another request leads: `mine` failures (its budget, its deadline) say nothing about AWS,
- * so those waiting on it ask again rather than fail with it.
+ * A call another request leads failed for its own reasons (`RequestSide.ownFailure`: its budget,
+ * its deadline), which say nothing about AWS: those waiting on it ask again rather than fail with it.
  */
 class LeaderFailure {
   constructor(readonly error: unknown) {}
