@@ -311,8 +311,16 @@ function outcomeLabel(err: unknown): string {
   return isCampaignException(name) ? name : 'error';
 }
 
+/** Operation names by command class: worked out once per class, not on every send. */
+const operations = new WeakMap<object, string>();
+
 function operationOf(command: object): string {
-  return command.constructor.name.replace(/Command$/, '');
+  let operation = operations.get(command.constructor);
+  if (operation === undefined) {
+    operation = command.constructor.name.replace(/Command$/, '');
+    operations.set(command.constructor, operation);
+  }
+  return operation;
 }
 
 /**

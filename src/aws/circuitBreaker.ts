@@ -1,7 +1,4 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
-
-export { BrokenCircuitError, CircuitState };
-export type { CircuitBreakerPolicy };
+import { ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 
 export interface UpstreamBreakerOptions {
   /** Consecutive calls that got no answer from AWS at all before the circuit opens. */

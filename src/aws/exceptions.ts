@@ -40,7 +40,6 @@ export const CAMPAIGN_EXCEPTIONS = {
 } as const;
 
 export type CampaignExceptionName = keyof typeof CAMPAIGN_EXCEPTIONS;
-export type CampaignErrorPayloadType = (typeof CAMPAIGN_EXCEPTIONS)[CampaignExceptionName]['payloadType'];
 
 /** The exception names, in the table's order. */
 export const CAMPAIGN_EXCEPTION_NAMES = Object.keys(CAMPAIGN_EXCEPTIONS) as CampaignExceptionName[];

@@ -57,8 +57,8 @@ export interface SharedReads {
 type StateRow = { ok: SuccessfulCampaignStateResponse } | { failed: FailedCampaignStateResponse } | undefined;
 
 /**
- * A call another request leads: `mine` failures (its budget, its deadline) say nothing about AWS,
- * so those waiting on it ask again rather than fail with it.
+ * A call another request leads failed for its own reasons (`RequestSide.ownFailure`: its budget,
+ * its deadline), which say nothing about AWS: those waiting on it ask again rather than fail with it.
  */
 class LeaderFailure {
   constructor(readonly error: unknown) {}
@@ -77,6 +77,12 @@ export function createSharedReads({ maxAgeMs, maxEntries }: SharedReadsOptions):
     const running = inFlight.get(key) as Promise<T> | undefined;
     if (running) return joined(running, side, operation, () => shared(key, side, operation, fetch, keep));
     const flight = lead(fetch(), side);
+    track(key, flight, keep);
+    return unwrap(flight);
+  }
+
+  /** Marks `flight` as in flight for `key`; when it lands, its answer is kept only if still current and `keep` says so. */
+  function track<T>(key: string, flight: Promise<T>, keep: (value: T) => boolean): void {
     inFlight.set(key, flight);
     flight.then(
       (value) => {
@@ -88,7 +94,6 @@ export function createSharedReads({ maxAgeMs, maxEntries }: SharedReadsOptions):
         if (inFlight.get(key) === flight) inFlight.delete(key);
       },
     );
-    return unwrap(flight);
   }
 
   function states(command: GetCampaignStateBatchCommand, side: RequestSide): Promise<GetCampaignStateBatchCommandOutput> {
@@ -113,17 +118,7 @@ export function createSharedReads({ maxAgeMs, maxEntries }: SharedReadsOptions):
       for (const id of missing) {
         const key = `state|${id}`;
         const row = batch.then((output) => rowOf(output, id));
-        inFlight.set(key, row);
-        row.then(
-          (value) => {
-            if (inFlight.get(key) !== row) return;
-            inFlight.delete(key);
-            if (value !== undefined && 'ok' in value) answers.set(key, { value });
-          },
-          () => {
-            if (inFlight.get(key) === row) inFlight.delete(key);
-          },
-        );
+        track(key, row, (value) => value !== undefined && 'ok' in value);
         rows.set(id, unwrap(row));
       }
     }

@@ -98,7 +98,6 @@ export const CAMPAIGN_ACTIONS = {
 } as const satisfies Record<string, CampaignActionSpec>;
 
 export type CampaignActionName = keyof typeof CAMPAIGN_ACTIONS;
-export type CampaignActionOf<K extends CampaignActionName> = (typeof CAMPAIGN_ACTIONS)[K];
 
 /** The action names, in the table's order (also the order of `availableActions`). */
 export const CAMPAIGN_ACTION_NAMES = Object.keys(CAMPAIGN_ACTIONS) as CampaignActionName[];

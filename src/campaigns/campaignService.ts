@@ -81,12 +81,12 @@ export class CampaignService {
     if (ids.length > STATE_BATCH_LIMIT) {
       throw new RangeError(`getStates takes at most ${STATE_BATCH_LIMIT} ids (got ${ids.length})`);
     }
-    const valid = [...new Set(ids.filter((id) => campaignIdProblem(id) === null))];
+    const valid = new Set(ids.filter((id) => campaignIdProblem(id) === null));
     const found = new Map<string, StateLookup>();
-    if (valid.length > 0) {
+    if (valid.size > 0) {
       let output;
       try {
-        output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: valid }));
+        output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: [...valid] }));
       } catch (err) {
         throw readError('GetCampaignStateBatch', err);
       }
@@ -108,7 +108,7 @@ export class CampaignService {
       }
     }
     return ids.map((id) => {
-      if (campaignIdProblem(id) !== null) return null;
+      if (!valid.has(id)) return null;
       const lookup = found.get(id);
       // null (not found) is an answer; only a missing row is a failure.
       return lookup !== undefined

@@ -1,4 +1,4 @@
-import { AwsCallBudgetExceededError, AwsCallFailure, describeError } from '../aws/campaignsClient';
+import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '../aws/campaignsClient';
 import type { CampaignFailure } from './types';
 
 export { AwsCallBudgetExceededError };
@@ -61,5 +61,3 @@ function answeredSuccess(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
   return typeof status === 'number' && status >= 200 && status < 300;
 }
-
-export { AwsCallFailure };
