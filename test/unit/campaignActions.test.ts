@@ -4,6 +4,7 @@ import { isEnumType, isObjectType, isUnionType, type GraphQLSchema } from 'graph
 import { CAMPAIGN_ACTIONS, CAMPAIGN_ACTION_NAMES, availableActions } from '../../src/campaigns/campaignActions';
 import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
 import { MODELLED_ERROR_STATUS } from '../../src/emulator/wire';
+import { MUTATING_OPERATIONS } from '../../src/aws/campaignsClient';
 import { buildSchema } from '../../src/graphql/schema';
 
 const schema: GraphQLSchema = buildSchema();
@@ -61,6 +62,11 @@ describe('the table of actions and the schema', () => {
     expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(
       [spec.successType, ...CAMPAIGN_EXCEPTION_NAMES.map((n) => CAMPAIGN_EXCEPTIONS[n].payloadType)].sort(),
     );
+  });
+
+  it('is what the AWS boundary treats as state-changing (a lost answer is OUTCOME_UNKNOWN), row for row', () => {
+    // The boundary sits below the campaigns layer and keeps its own list; this holds the two together.
+    expect([...MUTATING_OPERATIONS].sort()).toEqual(CAMPAIGN_ACTION_NAMES.map((name) => CAMPAIGN_ACTIONS[name].operation).sort());
   });
 
   it('has one CampaignAction value per row', () => {
