@@ -18,6 +18,7 @@ import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier'
 import { createGraphqlHandler } from './http/graphqlHandler';
 import { closeServer, createMetricsServer, listenOn, sendMetrics } from './http/metricsEndpoint';
 import { requestIdOf } from './http/requestId';
+import { sendJson } from './http/sendJson';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
 
@@ -184,9 +185,4 @@ export async function createGateway({
       if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }

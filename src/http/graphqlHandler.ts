@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { ContextValue, Principal } from '../graphql/context';
 import type { RequestScope } from '../observability/requestScope';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody';
+import { sendJson } from './sendJson';
 
 export interface GraphqlHandlerOptions {
   apollo: ApolloServer<ContextValue>;
@@ -20,8 +21,7 @@ export interface GraphqlHandlerOptions {
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 /** A refusal before the body was read: the connection closes, so the unread body is never taken in. */

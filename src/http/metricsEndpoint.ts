@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { sendJson } from './sendJson';
 
 /** Answers a Prometheus scrape. Unauthenticated, as Prometheus expects. */
 export async function sendMetrics(res: ServerResponse, metrics: Pick<Metrics, 'registry'>): Promise<void> {
@@ -14,8 +15,7 @@ export function createMetricsServer(metrics: Pick<Metrics, 'registry'>, logger: 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'not found' }));
+      sendJson(res, 404, { error: 'not found' });
       return;
     }
     sendMetrics(res, metrics).catch((err: unknown) => {
