@@ -67,6 +67,7 @@ export async function createGateway({
   await apollo.start();
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
+  const actionScopes = Object.freeze({ start: config.startScope, stop: config.stopScope });
   let draining = false;
   // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
   // up leaves none while its actions still run: stop() waits for these too, so each is audited.
@@ -103,7 +104,7 @@ export async function createGateway({
         requestId,
         scope,
         principal,
-        actionScopes: { start: config.startScope, stop: config.stopScope },
+        actionScopes,
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
         cursors,
