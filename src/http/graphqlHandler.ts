@@ -20,6 +20,9 @@ export interface GraphqlHandlerOptions {
   context(req: IncomingMessage, scope: RequestScope, principal: Principal): Promise<ContextValue>;
 }
 
+/** Bodies parsed here; any other body goes to Apollo as text, and Apollo's rules answer it. */
+const JSON_CONTENT_TYPE = /^application\/(?:graphql-response\+)?json\b/i;
+
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
@@ -66,7 +69,7 @@ export function createGraphqlHandler({ apollo, bodyLimitBytes, bodyTimeoutMs, au
         }
         throw err;
       }
-      if (/^application\/(?:graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+      if (JSON_CONTENT_TYPE.test(req.headers['content-type'] ?? '')) {
         try {
           body = JSON.parse(raw);
         } catch {
