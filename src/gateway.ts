@@ -16,7 +16,7 @@ import { authenticationFailure } from './graphql/errors';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
-import { closeServer, createMetricsServer, listenOn, sendMetrics } from './http/metricsEndpoint';
+import { closeServer, createMetricsServer, httpUrl, listenOn, sendMetrics } from './http/metricsEndpoint';
 import { requestIdOf } from './http/requestId';
 import { sendJson } from './http/sendJson';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
@@ -169,7 +169,7 @@ export async function createGateway({
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
           const { port: bound } = httpServer.address() as AddressInfo;
-          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}/graphql`);
+          resolve(httpUrl(host, bound, '/graphql'));
         });
       });
     },
