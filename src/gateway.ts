@@ -16,8 +16,9 @@ import { authenticationFailure } from './graphql/errors';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
 import { createGraphqlHandler } from './http/graphqlHandler';
-import { closeServer, createMetricsServer, listenOn, sendMetrics } from './http/metricsEndpoint';
+import { closeServer, createMetricsServer, httpUrl, listenOn, sendMetrics } from './http/metricsEndpoint';
 import { requestIdOf } from './http/requestId';
+import { sendJson } from './http/sendJson';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
 
@@ -66,6 +67,7 @@ export async function createGateway({
   await apollo.start();
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
+  const actionScopes = Object.freeze({ start: config.startScope, stop: config.stopScope });
   let draining = false;
   // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
   // up leaves none while its actions still run: stop() waits for these too, so each is audited.
@@ -102,7 +104,7 @@ export async function createGateway({
         requestId,
         scope,
         principal,
-        actionScopes: { start: config.startScope, stop: config.stopScope },
+        actionScopes,
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
         cursors,
@@ -167,7 +169,7 @@ export async function createGateway({
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
           const { port: bound } = httpServer.address() as AddressInfo;
-          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}/graphql`);
+          resolve(httpUrl(host, bound, '/graphql'));
         });
       });
     },
@@ -184,9 +186,4 @@ export async function createGateway({
       if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }

@@ -5,6 +5,7 @@ import { createCampaignsClient } from './aws/campaignsClient';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
+import { httpUrl } from './http/metricsEndpoint';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
 
@@ -63,7 +64,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const url = await gateway.listen(config.port, config.host);
   const notReady = credentials?.notReadyReason();
   const metricsAddress = gateway.metricsServer?.address();
-  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${metricsAddress.port}/metrics` : undefined;
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? httpUrl(config.host, metricsAddress.port, '/metrics') : undefined;
   logger.info(
     { url, ...(metricsUrl ? { metricsUrl } : {}), ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing },
     notReady ? `gateway listening at ${url}, not ready: ${notReady}` : `gateway ready at ${url}`,

@@ -21,8 +21,10 @@ export interface JwtVerifierOptions {
    * identity provider.
    */
   jwks?: { cooldownMs?: number; cacheMaxAgeMs?: number; timeoutMs?: number; backoff?: KeySetBackoff };
-  /** Where the start and end of a key-set outage are logged (one line each). */
-  /** Where the outage lines go (a pino logger fits); auth sits below observability and imports none of it. */
+  /**
+   * Where the start and end of a key-set outage are logged (one line each); a pino logger fits,
+   * and auth sits below observability and imports none of it.
+   */
   logger?: { warn(fields: object, message: string): void; info(fields: object, message: string): void };
 }
 

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { ContextValue, Principal } from '../graphql/context';
 import type { RequestScope } from '../observability/requestScope';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody';
+import { sendJson } from './sendJson';
 
 export interface GraphqlHandlerOptions {
   apollo: ApolloServer<ContextValue>;
@@ -19,9 +20,11 @@ export interface GraphqlHandlerOptions {
   context(req: IncomingMessage, scope: RequestScope, principal: Principal): Promise<ContextValue>;
 }
 
+/** Bodies parsed here; any other body goes to Apollo as text, and Apollo's rules answer it. */
+const JSON_CONTENT_TYPE = /^application\/(?:graphql-response\+)?json\b/i;
+
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 /** A refusal before the body was read: the connection closes, so the unread body is never taken in. */
@@ -66,7 +69,7 @@ export function createGraphqlHandler({ apollo, bodyLimitBytes, bodyTimeoutMs, au
         }
         throw err;
       }
-      if (/^application\/(?:graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+      if (JSON_CONTENT_TYPE.test(req.headers['content-type'] ?? '')) {
         try {
           body = JSON.parse(raw);
         } catch {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { sendJson } from './sendJson';
 
 /** Answers a Prometheus scrape. Unauthenticated, as Prometheus expects. */
 export async function sendMetrics(res: ServerResponse, metrics: Pick<Metrics, 'registry'>): Promise<void> {
@@ -14,8 +15,7 @@ export function createMetricsServer(metrics: Pick<Metrics, 'registry'>, logger: 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'not found' }));
+      sendJson(res, 404, { error: 'not found' });
       return;
     }
     sendMetrics(res, metrics).catch((err: unknown) => {
@@ -24,6 +24,11 @@ export function createMetricsServer(metrics: Pick<Metrics, 'registry'>, logger: 
       else res.destroy();
     });
   });
+}
+
+/** The URL of `path` on a server listening at `host` (an IPv6 address in brackets) and `port`. */
+export function httpUrl(host: string, port: number, path: string): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 }
 
 export function listenOn(server: Server, port: number, host: string): Promise<void> {
