@@ -3,15 +3,13 @@
  * but its last byte and stall. Production configuration (NODE_ENV=production, AUTH_MODE=jwt), no
  * token sent, the emulator as backend. See BENCHMARKS.md, "Stalled uploads".
  *
- *   npm run build && tsc -p tsconfig.bench.json && node dist/bench/stalledUploads.js [--main dist/src/main.js] [--connections 200] [--with-token-mode none]
+ *   npm run build && tsc -p tsconfig.bench.json && node dist/bench/stalledUploads.js [--main dist/src/main.js] [--connections 200] [--auth-mode none]
  *
  * `--main` lets the same script measure another build (e.g. an older commit's dist/src/main.js).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from './processes';
+import { freePort, rssMb, startServer } from './processes';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -23,17 +21,13 @@ const CONNECTIONS = Number(arg('connections', '200'));
 const AUTH_MODE = arg('auth-mode', 'jwt');
 const MiB = 1024 * 1024;
 
-function rssMb(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return Math.round(kb / 1024);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
+  const server = await startServer(
+    MAIN,
+    {
       PATH: process.env['PATH'] ?? '',
       NODE_ENV: 'production',
       AUTH_MODE,
@@ -48,16 +42,12 @@ async function main(): Promise<void> {
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const pid = child.pid as number;
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(100);
-  }
+    `http://127.0.0.1:${port}/healthz`,
+    (status) => status === 200,
+  );
+  const pid = server.process.pid as number;
   await sleep(500);
-  const idle = rssMb(pid);
+  const idle = Math.round(await rssMb(pid));
 
   const sockets: Socket[] = [];
   let answered = 0;
@@ -84,7 +74,7 @@ async function main(): Promise<void> {
   const samples: string[] = [];
   for (let s = 1; s <= 15; s++) {
     await sleep(1000);
-    const rss = rssMb(pid);
+    const rss = Math.round(await rssMb(pid));
     peak = Math.max(peak, rss);
     if (s % 5 === 0) samples.push(`${s}s: ${rss} MB`);
   }
@@ -101,7 +91,7 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   for (const socket of sockets) socket.destroy();
-  child.kill('SIGTERM');
+  await server.stop();
 }
 
 main().catch((err: unknown) => {

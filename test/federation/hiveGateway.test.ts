@@ -1,7 +1,7 @@
 import { startHarness, type Harness } from '../helpers/gatewayHarness';
 import { budgetsSdl, composeWithGuild, startHiveGateway, type HiveGateway } from '../helpers/hiveGateway';
 import { startBudgetsSubgraph, type BudgetsSubgraph } from '../helpers/budgetsSubgraph';
-import { jwtEnv, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
+import { bearer, jwtEnv, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
 import { START_FAULTS } from '../helpers/startCampaignFaults';
 
 // `@graphql-hive/gateway` (the CLI package) re-exports these JWT helpers from the plugin; the
@@ -85,8 +85,6 @@ async function post<T>(gateway: HiveGateway, query: string, variables?: Record<s
   });
   return { status: res.status, body: (await res.json()) as Body<T> };
 }
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('Hive Gateway (deploy/routers/hive-gateway.config.cjs) over a supergraph composed by @theguild/federation-composition (auth directives on)', () => {
   it('carries both auth directives into the supergraph', () => {

@@ -26,10 +26,10 @@ export function composeWithGuild(subgraphs: SubgraphEndpoint[]): string {
 export const budgetsSdl = (): string => budgetsTypeDefs().loc!.source.body;
 
 /** deploy/routers/hive-gateway.config.cjs: the README's configuration for the `hive-gateway` CLI. */
-export const HIVE_CONFIG_FILE = join(__dirname, '..', '..', 'deploy', 'routers', 'hive-gateway.config.cjs');
+const HIVE_CONFIG_FILE = join(__dirname, '..', '..', 'deploy', 'routers', 'hive-gateway.config.cjs');
 
 /** What that file's `hiveGatewayConfig(...)` returns: CLI options, of which `jwt` is the JWT plugin's. */
-export type HiveReferenceConfig = Pick<GatewayConfigBase<JWTAuthContextExtension>, 'genericAuth' | 'propagateHeaders' | 'upstreamTimeout'> & {
+type HiveReferenceConfig = Pick<GatewayConfigBase<JWTAuthContextExtension>, 'genericAuth' | 'propagateHeaders' | 'upstreamTimeout'> & {
   jwt: JWTAuthPluginOptions;
 };
 
@@ -37,7 +37,7 @@ export type HiveReferenceConfig = Pick<GatewayConfigBase<JWTAuthContextExtension
  * Loads the reference config. It requires `@graphql-hive/gateway` (the CLI package, not installed
  * here): the calling test file provides it with `jest.mock(..., { virtual: true })`.
  */
-export function loadHiveReferenceConfig(): { hiveGatewayConfig(idp: { jwksUrl: string; issuer: string; audience: string }): HiveReferenceConfig } {
+function loadHiveReferenceConfig(): { hiveGatewayConfig(idp: { jwksUrl: string; issuer: string; audience: string }): HiveReferenceConfig } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(HIVE_CONFIG_FILE) as ReturnType<typeof loadHiveReferenceConfig>;
 }

@@ -92,6 +92,9 @@ export function signToken(key: SigningKey, options: TokenOptions = {}): Promise<
   return jwt.sign(key.privateKey);
 }
 
+/** The Authorization header carrying `token`. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 /** The gateway's environment for jwt mode against `jwks`. */
 export function jwtEnv(jwks: JwksServer): Record<string, string> {
   return { AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };

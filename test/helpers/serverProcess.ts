@@ -43,3 +43,22 @@ export function startServerProcess(env: Record<string, string>, nodeArgs: string
     void exit.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
   });
 }
+
+/** POSTs a GraphQL operation to the process's gateway. */
+export function postGraphql(p: ServerProcess, query: string, signal?: AbortSignal): Promise<Response> {
+  return fetch(p.gatewayUrl, {
+    method: 'POST',
+    signal,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+}
+
+/** Sets a fault through the control API of the process's embedded emulator. */
+export async function emulatorFault(p: ServerProcess, fault: Record<string, unknown>): Promise<void> {
+  await fetch(`${p.emulatorUrl}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+}

@@ -1,7 +1,7 @@
 import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { startHarness, type Harness } from '../helpers/gatewayHarness';
-import { AUDIENCE, ISSUER, jwtEnv, makeKey, rawToken, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
+import { AUDIENCE, bearer, ISSUER, jwtEnv, makeKey, rawToken, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
 
 const START = 'mutation Start($id: ID!) { startCampaign(id: $id) { __typename ... on CampaignError { code requestId } } }';
 const READ = '{ campaign(id: "demo-running-survey") { state } }';
@@ -29,8 +29,6 @@ beforeEach(() => {
   h.emulator.resetCalls();
   jwks.keys = [keyA];
 });
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function expectUnauthenticated(headers: Record<string, string>, challenge = /^Bearer error="invalid_token"$/) {
   const res = await h.graphql(START, { id: 'demo-spring-renewals' }, headers);

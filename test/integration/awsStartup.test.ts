@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmulator, type Emulator } from '../../src/emulator';
-import { describeBuilt, MAIN, startServerProcess, type ServerProcess } from '../helpers/serverProcess';
+import { describeBuilt, MAIN, postGraphql, startServerProcess, type ServerProcess } from '../helpers/serverProcess';
 
 // The real SDK provider chains, in a server process that can only reach loopback: no instance
 // metadata, the shared files pointed at temp files, credentials from a loopback container endpoint.
@@ -179,11 +179,7 @@ describeBuilt('CAMPAIGNS_BACKEND=aws: misconfiguration shows at start', () => {
       expect(endpoint.requests.every((h) => h.authorization === CONTAINER_TOKEN)).toBe(true);
 
       // And calls are signed with them, through the real SDK, to the loopback endpoint.
-      const res = await fetch(p.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
-      });
+      const res = await postGraphql(p, 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }');
       expect(await res.json()).toEqual({ data: { startCampaign: { __typename: 'StartCampaignSuccess' } } });
       expect(emulator.callCount('StartCampaign')).toBe(1);
 

@@ -1,7 +1,6 @@
 import { startHarness } from '../helpers/gatewayHarness';
-import { jwtEnv, makeKey, signToken, startJwksServer } from '../helpers/jwks';
 import { createJwtVerifier, KeySetUnavailableError } from '../../src/auth/jwtVerifier';
-import { AUDIENCE, ISSUER } from '../helpers/jwks';
+import { AUDIENCE, bearer, ISSUER, jwtEnv, makeKey, signToken, startJwksServer } from '../helpers/jwks';
 
 /**
  * The identity provider's key set failing, against the real JWKS fetcher (jose) and a loopback
@@ -9,7 +8,6 @@ import { AUDIENCE, ISSUER } from '../helpers/jwks';
  * outage is logged once when it starts and once when it ends.
  */
 const READ = '{ campaign(id: "demo-running-survey") { state } }';
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a key-set outage', () => {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { describeBuilt, MAIN, startServerProcess } from '../helpers/serverProcess';
+import { describeBuilt, emulatorFault, MAIN, postGraphql, startServerProcess } from '../helpers/serverProcess';
+
+const START = 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }';
 
 describeBuilt('the compiled server process (npm start)', () => {
   it('starts on the embedded emulator with no configuration, and a SIGTERM during a slow start still answers it, then exits 0', async () => {
@@ -7,16 +9,8 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(p.lines.some((l) => l.backend === 'emulator')).toBe(true);
     expect(p.lines.filter((l) => l.event === 'auth.disabled')).toEqual([]);
     // Make the emulator slow, through its control API, so the start is in flight at SIGTERM.
-    await fetch(`${p.emulatorUrl}/__emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'delay', operation: 'StartCampaign', ms: 700 }),
-    });
-    const answer = fetch(p.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
-    }).then((r) => r.json());
+    await emulatorFault(p, { action: 'delay', operation: 'StartCampaign', ms: 700 });
+    const answer = postGraphql(p, START).then((r) => r.json());
     await new Promise((r) => setTimeout(r, 200));
     p.child.kill('SIGTERM');
     await expect(answer).resolves.toEqual({ data: { startCampaign: { __typename: 'StartCampaignSuccess' } } });
@@ -27,17 +21,9 @@ describeBuilt('the compiled server process (npm start)', () => {
   it('answers a start whose AWS answer drips past the deadline when SIGTERM comes during it (OUTCOME_UNKNOWN, audited), then exits 0', async () => {
     const p = await startServerProcess({ UPSTREAM_DEADLINE_MS: '1500', UPSTREAM_REQUEST_TIMEOUT_MS: '60000', AWS_MAX_ATTEMPTS: '1' });
     // Headers at once, then a body that would take a minute.
-    await fetch(`${p.emulatorUrl}/__emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'dripNext', operation: 'StartCampaign', times: 1, intervalMs: 600, padBytes: 100 }),
-    });
+    await emulatorFault(p, { action: 'dripNext', operation: 'StartCampaign', times: 1, intervalMs: 600, padBytes: 100 });
     const started = performance.now();
-    const answer = fetch(p.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
-    }).then((r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>);
+    const answer = postGraphql(p, START).then((r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>);
     await new Promise((r) => setTimeout(r, 300));
     p.child.kill('SIGTERM');
     const body = await answer;
@@ -49,18 +35,9 @@ describeBuilt('the compiled server process (npm start)', () => {
 
   it('finishes and audits a start whose caller hung up when SIGTERM comes during it, then exits 0', async () => {
     const p = await startServerProcess({ AWS_MAX_ATTEMPTS: '1' });
-    await fetch(`${p.emulatorUrl}/__emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'delay', operation: 'StartCampaign', ms: 700 }),
-    });
+    await emulatorFault(p, { action: 'delay', operation: 'StartCampaign', ms: 700 });
     const hangUp = new AbortController();
-    const sent = fetch(p.gatewayUrl, {
-      method: 'POST',
-      signal: hangUp.signal,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }' }),
-    }).catch(() => undefined);
+    const sent = postGraphql(p, START, hangUp.signal).catch(() => undefined);
     // Once the start is on the wire (the emulator records a call on arrival, before its delay).
     const startsSeen = async () => ((await (await fetch(`${p.emulatorUrl}/__emulator/calls`)).json()) as { counts: Record<string, number> }).counts['StartCampaign'] ?? 0;
     while ((await startsSeen()) === 0) await new Promise((r) => setTimeout(r, 20));
