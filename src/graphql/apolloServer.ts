@@ -78,7 +78,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // No automatic persisted queries: every request carries its full text through the same limits,
-    // and a router in front is where a safelist of operations belongs (see README, Security).
+    // and a router in front is where a safelist of operations belongs (docs/security.md).
     persistedQueries: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
