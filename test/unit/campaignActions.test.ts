@@ -74,7 +74,7 @@ describe('the table of actions and the schema', () => {
     expect(isEnumType(actions) && actions.getValues().map((v) => v.name)).toEqual(CAMPAIGN_ACTION_NAMES.map((a) => CAMPAIGN_ACTIONS[a].enumValue));
   });
 
-  it('gives the state machine CONTRACT.md states', () => {
+  it('gives the state machine the API documents (docs/api.md)', () => {
     expect(Object.fromEntries(['Initialized', 'Running', 'Paused', 'Stopped', 'Failed', 'Completed'].map((s) => [s, availableActions(s as never)]))).toEqual({
       Initialized: ['start'],
       Running: ['pause', 'stop'],
