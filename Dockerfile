@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# The campaign gateway as a container: `docker build -t campaign-gateway .` (see README, "Container").
+# The campaign gateway as a container: `docker build -t campaign-gateway .` (see docs/operations.md, "Container").
 
 # Production runs Node 24 LTS (Node 20 is past end of life); CI runs the suite on Node 24 as well
-# as on the oldest supported line (see README, "Node versions"). The slim image has no compiler or curl.
+# as on the oldest supported line (see README, "Quick start"). The slim image has no compiler or curl.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build: every dependency (codegen and TypeScript are dev dependencies), then codegen + tsc.

@@ -43,7 +43,7 @@ export function gatewayEnv(emulatorUrl: string, port: number): Record<string, st
     PORT: String(port),
     LOG_LEVEL: 'info',
     // The reads part asks for up to 500 campaigns by aliases in one operation, which the
-    // production limits refuse by design (README, Security); the starts part is not affected.
+    // production limits refuse by design (docs/security.md); the starts part is not affected.
     MAX_QUERY_ALIASES: '1000',
     MAX_QUERY_TOKENS: '20000',
     MAX_QUERY_COST: '1000000',

@@ -17,6 +17,7 @@ export interface MachineFacts {
   platform: string;
   /** 1-minute load average at the start and the end: well above 0 means other work shared the CPUs. */
   loadAverage: { start: number; end: number };
+  /** Kept in the raw results file only: the page itself names no commit (git holds history). */
   commit: string;
   versions: Record<string, string>;
 }
@@ -203,7 +204,7 @@ export function renderGenerated(r: BenchResults, resultsFile: string): string {
     `## Latest run: ${r.label}`,
     '',
     `${m.date} · ${m.cpuModel} · ${m.cores} cores · ${m.memoryGb.toFixed(0)} GB · Node ${m.node} · ${m.platform} · ` +
-      `load average ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end · commit ${m.commit} · ` +
+      `load average ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end · ` +
       Object.entries(m.versions)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') +

@@ -1,7 +1,7 @@
 /**
  * RSS of the gateway under stalled uploads: `n` connections each declare a 1 MiB body, send all
  * but its last byte and stall. Production configuration (NODE_ENV=production, AUTH_MODE=jwt), no
- * token sent, the emulator as backend. See BENCHMARKS.md, "Stalled uploads".
+ * token sent, the emulator as backend. See docs/decisions/0008-bounded-request-bodies.md.
  *
  *   npm run build && tsc -p tsconfig.bench.json && node dist/bench/stalledUploads.js [--main dist/src/main.js] [--connections 200] [--auth-mode none]
  *

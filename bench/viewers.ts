@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DIST, freePort, gatewayEnv, startServer, type EmulatorProcess, type StartedServer } from './processes';
 import { summarise, type LatencySummary } from './stats';
 
-// 50: the viewer count the done-when of issue 13 is stated for.
+// 50: the viewer count the sharing target (at most 100 AWS calls in 5 s) is stated for.
 export const VIEWER_COUNTS = [1, 10, 50, 100, 500] as const;
 export const VIEWER_QUERY = '{ campaigns(first: 50) { edges { node { id name state } } } }';
 export const VIEWER_POOL = 'bench-view';

@@ -141,7 +141,7 @@ export function feedbackFor(action: CampaignAction, result: CampaignActionResult
   }
 }
 
-/** The top-level errors the gateway documents (README, "Lifecycle actions"). */
+/** The top-level errors the gateway documents (docs/api.md, "Errors that are not data"). */
 function feedbackForTopLevelError(action: CampaignAction, code: unknown): ActionFeedback {
   switch (code) {
     case 'OUTCOME_UNKNOWN':

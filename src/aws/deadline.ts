@@ -1,7 +1,8 @@
 /**
  * When the AWS work of one request must end (UPSTREAM_DEADLINE_MS): one timer, and the calls
  * still waiting on it. A plain object rather than an AbortController per request: an
- * AbortSignal's EventTarget listeners per AWS call showed in the start's profile (BENCHMARKS.md).
+ * AbortSignal's EventTarget listeners per AWS call showed in the start's profile
+ * (docs/decisions/0004-request-deadline-without-abortcontroller.md).
  */
 export class Deadline {
   private isPassed = false;

@@ -57,6 +57,8 @@ function demoCampaign(
     name: demo.name,
     connectInstanceId: instanceId,
     state: demo.state,
+    // AWS answers a type for every campaign; without it the gateway's `type` would read null.
+    type: 'MANAGED',
     channelSubtypeConfig: {
       telephony: {
         capacity: 1,

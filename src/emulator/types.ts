@@ -80,6 +80,8 @@ export interface EmulatorCampaign {
   name: string;
   connectInstanceId: string;
   state: CampaignStateWire;
+  /** AWS ExternalCampaignType, in both DescribeCampaign and ListCampaigns answers. */
+  type?: 'MANAGED' | 'JOURNEY';
   channelSubtypeConfig?: ChannelSubtypeConfigWire;
   source?: SourceWire;
   connectCampaignFlowArn?: string;

@@ -71,14 +71,14 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     // Apollo's logger is per server: its rare lines about one request (a pipeline failure, an
     // operation during shutdown) carry no request id; that request's `graphql.request` line does.
     // Carrying it there would take AsyncLocalStorage, whose promise hooks cost every promise of
-    // every request on Node 20 (see BENCHMARKS.md).
+    // every request on Node 20.
     logger: logger.child({ component: 'apollo' }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // No automatic persisted queries: every request carries its full text through the same limits,
-    // and a router in front is where a safelist of operations belongs (see README, Security).
+    // and a router in front is where a safelist of operations belongs (docs/security.md).
     persistedQueries: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,

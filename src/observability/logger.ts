@@ -22,7 +22,7 @@ export const REDACTED_PATHS = [
 /**
  * What `eventLogger` redacts: the secret keys at the top of a line, by exact path. The wildcard
  * paths above make pino run every line through @pinojs/redact, a cost that showed on every start
- * (BENCHMARKS.md, step 5).
+ * (docs/decisions/0003-exact-path-redaction-for-event-lines.md).
  */
 export const EVENT_REDACTED_PATHS = ['authorization', 'token', 'credentials', 'secretAccessKey', 'sessionToken'];
 

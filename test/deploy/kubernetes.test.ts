@@ -181,10 +181,10 @@ describe('deploy/kubernetes', () => {
   });
 });
 
-describe('README, Running in production', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('## Running in production');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+describe('docs/operations.md, Running in production', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
+  const start = doc.indexOf('## Running in production');
+  const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
 
   it('states the numbers the manifests and the code have', () => {
     expect(start).toBeGreaterThan(-1);

@@ -47,7 +47,7 @@ describe('emulator operations through the real SDK', () => {
       expect((error as InvalidCampaignStateException).state).toBe(state);
     });
 
-    // AWS's state machine as CONTRACT.md states it, written out rather than read from the table it checks.
+    // AWS's state machine as the API documents it (docs/api.md), written out rather than read from the table it checks.
     const COMMANDS = {
       start: (id: string) => new StartCampaignCommand({ id }),
       pause: (id: string) => new PauseCampaignCommand({ id }),

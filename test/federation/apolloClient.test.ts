@@ -1,7 +1,7 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import introspection from '../../src/generated/possibleTypes';
-import { START_FAULTS } from '../helpers/startCampaignFaults';
+import { ACTION_FAULTS } from '../helpers/actionFaults';
 import { startFederation, type Federation } from '../helpers/supergraph';
 
 // What a frontend writes: fragments on the interface, not on each of the seven error types.
@@ -64,7 +64,7 @@ async function startAndReadCache(apollo: ApolloClient, id: string): Promise<Payl
 describe('Apollo Client (possibleTypes from codegen) through the gateway', () => {
   it('lists every CampaignError implementation in the generated possibleTypes', () => {
     expect([...introspection.possibleTypes.CampaignError].sort()).toEqual(
-      [...START_FAULTS.map(([, typename]) => typename), 'CampaignNotFoundError', 'InvalidCampaignStateError'].sort(),
+      [...ACTION_FAULTS.map(([, typename]) => typename), 'CampaignNotFoundError', 'InvalidCampaignStateError'].sort(),
     );
   });
 
@@ -97,7 +97,7 @@ describe('Apollo Client (possibleTypes from codegen) through the gateway', () =>
     expect(await startAndReadCache(apollo, id)).toEqual({ ...expected, message: expect.any(String) });
   });
 
-  it.each(START_FAULTS)('reads %s as %s', async (exception, typename, code, retryable) => {
+  it.each(ACTION_FAULTS)('reads %s as %s', async (exception, typename, code, retryable) => {
     federation.campaigns.emulator.faults.failNext('StartCampaign', 1, { name: exception, message: `emulated ${exception}` });
     const apollo = client(introspection.possibleTypes);
     expect(await startAndReadCache(apollo, 'demo-payment-followup')).toMatchObject({

@@ -2,7 +2,7 @@ import { startHarness, type Harness } from '../helpers/gatewayHarness';
 import { budgetsSdl, composeWithGuild, startHiveGateway, type HiveGateway } from '../helpers/hiveGateway';
 import { startBudgetsSubgraph, type BudgetsSubgraph } from '../helpers/budgetsSubgraph';
 import { bearer, jwtEnv, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
-import { START_FAULTS } from '../helpers/startCampaignFaults';
+import { ACTION_FAULTS } from '../helpers/actionFaults';
 
 // `@graphql-hive/gateway` (the CLI package) re-exports these JWT helpers from the plugin; the
 // reference config requires them from there.
@@ -174,7 +174,7 @@ describe('startCampaign through Hive Gateway: every member of StartCampaignResul
     expect(h.emulator.callCount()).toBe(0);
   });
 
-  it.each(START_FAULTS)('%s from AWS as %s', async (exception, typename, code, retryable) => {
+  it.each(ACTION_FAULTS)('%s from AWS as %s', async (exception, typename, code, retryable) => {
     h.emulator.faults.failNext('StartCampaign', 1, { name: exception, message: `emulated ${exception}` });
     const { body } = await start(campaignIds[0]!);
     expect(body.data?.startCampaign).toMatchObject({ __typename: typename, code, retryable, message: `emulated ${exception}`, requestId: expect.any(String) });

@@ -1,5 +1,5 @@
 import type { Harness } from '../helpers/gatewayHarness';
-import { START_FAULTS } from '../helpers/startCampaignFaults';
+import { ACTION_FAULTS } from '../helpers/actionFaults';
 import { startFederation, type Federation } from '../helpers/supergraph';
 
 interface Body<T> {
@@ -148,7 +148,7 @@ describe('startCampaign through the gateway: every member of StartCampaignResult
     expect(h.emulator.callCount()).toBe(0);
   });
 
-  it.each(START_FAULTS)('%s from AWS as %s', async (exception, typename, code, retryable) => {
+  it.each(ACTION_FAULTS)('%s from AWS as %s', async (exception, typename, code, retryable) => {
     h.emulator.faults.failNext('StartCampaign', 1, { name: exception, message: `emulated ${exception}` });
     const body = await viaGateway<StartData>(START, { id: campaignIds[0] });
     expect(body.data?.startCampaign).toMatchObject({

@@ -25,7 +25,7 @@ export function composeWithGuild(subgraphs: SubgraphEndpoint[]): string {
 /** The budgets subgraph's SDL as a string, for composing beside ours. */
 export const budgetsSdl = (): string => budgetsTypeDefs().loc!.source.body;
 
-/** deploy/routers/hive-gateway.config.cjs: the README's configuration for the `hive-gateway` CLI. */
+/** deploy/routers/hive-gateway.config.cjs: the configuration docs/federation.md gives for the `hive-gateway` CLI. */
 const HIVE_CONFIG_FILE = join(__dirname, '..', '..', 'deploy', 'routers', 'hive-gateway.config.cjs');
 
 /** What that file's `hiveGatewayConfig(...)` returns: CLI options, of which `jwt` is the JWT plugin's. */

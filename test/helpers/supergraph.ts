@@ -5,7 +5,7 @@ import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@a
 import { startBudgetsSubgraph, type BudgetsSubgraph } from './budgetsSubgraph';
 import { startHarness, type Harness } from './gatewayHarness';
 
-/** What a router must pass on to the campaigns subgraph (README: "Joining a supergraph"). */
+/** What a router must pass on to the campaigns subgraph (docs/federation.md). */
 export const FORWARDED_HEADERS = ['authorization', 'x-request-id'] as const;
 
 interface GatewayContext {

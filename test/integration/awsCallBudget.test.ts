@@ -42,6 +42,19 @@ describe('MAX_AWS_CALLS_PER_REQUEST (100) and MAX_ENTITY_REPRESENTATIONS (500), 
     expect(h.emulator.callCount()).toBe(0);
   });
 
+  it('prices distinct campaigns, not representations: 400 representations of 52 campaigns selecting timeZone run for 55 calls', async () => {
+    const ids = Array.from({ length: 52 }, (_, i) => `outreach-${String(i + 1).padStart(3, '0')}`);
+    const representations = Array.from({ length: 400 }, (_, i) => ({ __typename: 'Campaign', id: ids[i % ids.length] }));
+    const res = await h.graphql<{ _entities: Array<{ id: string; timeZone: string } | null> }>(ENTITIES('id timeZone'), { representations });
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?._entities).toHaveLength(400);
+    // ⌈52/25⌉ = 3 state batches and one DescribeCampaign per distinct campaign: 3 + 52 = 55.
+    expect(h.emulator.callCount('GetCampaignStateBatch')).toBe(3);
+    expect(h.emulator.callCount('DescribeCampaign')).toBe(52);
+    expect(h.emulator.callCount()).toBe(55);
+  });
+
   it('serves 400 representations selecting only state: 16 batched calls', async () => {
     const res = await h.graphql<{ _entities: Array<{ id: string } | null> }>(ENTITIES('id state'), { representations: reps(400) });
     expect(res.status).toBe(200);

@@ -1,10 +1,11 @@
 import type { CampaignStateWire, OperationName } from '../../src/emulator';
 import { useHarness, type Harness } from '../helpers/gatewayHarness';
 import { parseSamples, valueOf } from '../helpers/prometheus';
-import { START_FAULTS } from '../helpers/startCampaignFaults';
+import { ACTION_FAULTS } from '../helpers/actionFaults';
 
 // The four lifecycle actions over real HTTP: gateway + emulator through the real SDK. What each
-// action must do is written out here from CONTRACT.md, not read from the action table it checks.
+// action must do is written out here from the documented lifecycle (docs/api.md), not read from the
+// action table it checks.
 
 interface ActionCase {
   action: 'start' | 'pause' | 'resume' | 'stop';
@@ -23,8 +24,6 @@ const ACTIONS: ActionCase[] = [
   { action: 'resume', field: 'resumeCampaign', operation: 'ResumeCampaign', success: 'ResumeCampaignSuccess', from: 'Paused', to: 'RUNNING', refusedIn: 'Initialized' },
   { action: 'stop', field: 'stopCampaign', operation: 'StopCampaign', success: 'StopCampaignSuccess', from: 'Paused', to: 'STOPPED', refusedIn: 'Stopped' },
 ];
-
-const INJECTED = START_FAULTS;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID = 'lifecycle-1';
@@ -88,25 +87,52 @@ describe.each(ACTIONS)('$field: every member of its union', (c) => {
     expect(audit).toEqual([expect.objectContaining({ event: `campaign.${c.action}`, outcome: 'InvalidCampaignStateError' })]);
   });
 
+  it(`InvalidCampaignStateError with state ${c.to} for the same action again: the first took effect, so a retry is safe`, async () => {
+    h.emulator.store.put({ id: ID, state: c.from });
+    expect((await act(c, ID)).payload).toMatchObject({ __typename: c.success });
+    const { payload } = await act(c, ID);
+    expect(payload).toMatchObject({ __typename: 'InvalidCampaignStateError', code: 'INVALID_CAMPAIGN_STATE', retryable: false, state: c.to });
+    expect(h.emulator.callCount(c.operation)).toBe(2);
+  });
+
   it('CampaignNotFoundError: AWS does not know the campaign', async () => {
     const { payload } = await act(c, 'no-such-campaign');
     expect(payload).toMatchObject({ __typename: 'CampaignNotFoundError', code: 'RESOURCE_NOT_FOUND', retryable: false, requestId: expect.stringMatching(UUID) });
   });
 
-  it('CampaignValidationError with field "id" and no request id: the gateway refused the id, AWS was not called', async () => {
-    const { payload, audit } = await act(c, 'not a valid id!');
-    expect(payload).toMatchObject({ __typename: 'CampaignValidationError', code: 'VALIDATION', field: 'id', retryable: false, requestId: null });
-    expect(h.emulator.callCount()).toBe(0);
-    expect(audit).toEqual([expect.objectContaining({ event: `campaign.${c.action}`, outcome: 'CampaignValidationError', awsRequestId: null })]);
-  });
+  it.each([['not a valid id!'], ['has space'], ['x'.repeat(257)], ['semi;colon'], ['']])(
+    'CampaignValidationError with field "id" and no request id for %j: the gateway refused the id, AWS was not called',
+    async (id) => {
+      const { payload, audit } = await act(c, id);
+      expect(payload).toMatchObject({ __typename: 'CampaignValidationError', code: 'VALIDATION', field: 'id', retryable: false, requestId: null });
+      expect(h.emulator.callCount()).toBe(0);
+      expect(audit).toEqual([expect.objectContaining({ event: `campaign.${c.action}`, outcome: 'CampaignValidationError', awsRequestId: null })]);
+    },
+  );
 
-  it.each(INJECTED)('answers %s with %s carrying AWS message and request id', async (exception, typename, code, retryable) => {
+  it.each(ACTION_FAULTS)('answers %s with %s carrying AWS message and request id', async (exception, typename, code, retryable) => {
     h.emulator.store.put({ id: ID, state: c.from });
     h.emulator.faults.failNext(c.operation, 1, { name: exception, message: `emulated ${exception}` });
     const { payload, audit } = await act(c, ID);
     expect(payload).toMatchObject({ __typename: typename, code, message: `emulated ${exception}`, retryable, requestId: expect.stringMatching(UUID) });
     expect(h.emulator.store.get(ID)?.state).toBe(c.from);
     expect(audit).toEqual([expect.objectContaining({ event: `campaign.${c.action}`, outcome: typename, awsRequestId: expect.stringMatching(UUID) })]);
+  });
+
+  it('is null with UPSTREAM_ERROR for an unmodelled AWS exception, whose detail goes to the log only', async () => {
+    h.emulator.store.put({ id: ID, state: c.from });
+    h.emulator.faults.failNext(c.operation, 1, { name: 'BrandNewException', message: 'secret internals', status: 400 });
+    const requestId = `masked-${c.action}`;
+    const res = await h.graphql<Record<string, unknown>>(mutation(c), { id: ID }, { 'x-request-id': requestId });
+    expect(res.status).toBe(200);
+    // The field is nullable: the failure nulls it, not the whole `data`.
+    expect(res.body.data).toEqual({ [c.field]: null });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: expect.not.stringContaining('secret'), extensions: { code: 'UPSTREAM_ERROR' }, path: [c.field] }),
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('BrandNewException');
+    const logged = h.logs.find((l) => l.msg === 'unexpected failure' && l.requestId === requestId);
+    expect(JSON.stringify(logged)).toContain('BrandNewException');
   });
 
   it('is null with OUTCOME_UNKNOWN at its path when the answer is lost, and audited as such', async () => {
@@ -116,6 +142,25 @@ describe.each(ACTIONS)('$field: every member of its union', (c) => {
     expect(payload).toBeNull();
     expect(errors).toEqual([expect.objectContaining({ path: [c.field], extensions: { code: 'OUTCOME_UNKNOWN' } })]);
     expect(audit).toEqual([expect.objectContaining({ event: `campaign.${c.action}`, outcome: 'error', errorCode: 'OUTCOME_UNKNOWN' })]);
+  });
+});
+
+describe('the seeded demo campaigns, as the README tour uses them', () => {
+  it('starts demo-spring-renewals, stops it, and answers a second stop with InvalidCampaignStateError, state STOPPED', async () => {
+    const [start, , , stop] = ACTIONS;
+    expect((await act(start!, 'demo-spring-renewals')).payload).toEqual({
+      __typename: 'StartCampaignSuccess',
+      campaign: { id: 'demo-spring-renewals', state: 'RUNNING', availableActions: ['PAUSE', 'STOP'] },
+    });
+    expect(h.emulator.store.get('demo-spring-renewals')?.state).toBe('Running');
+    expect((await act(stop!, 'demo-spring-renewals')).payload).toMatchObject({ __typename: 'StopCampaignSuccess', campaign: { state: 'STOPPED', availableActions: [] } });
+    expect((await act(stop!, 'demo-spring-renewals')).payload).toMatchObject({
+      __typename: 'InvalidCampaignStateError',
+      code: 'INVALID_CAMPAIGN_STATE',
+      retryable: false,
+      requestId: expect.stringMatching(UUID),
+      state: 'STOPPED',
+    });
   });
 });
 
@@ -263,7 +308,7 @@ describe('MAX_STARTS_PER_OPERATION counts what dials: startCampaign and resumeCa
 
 describe('Campaign.availableActions', () => {
   const QUERY = 'query Actions($id: ID!) { campaign(id: $id) { id name state availableActions } }';
-  // CONTRACT.md: INITIALIZED → [START], RUNNING → [PAUSE, STOP], PAUSED → [RESUME, STOP], else [].
+  // As documented (docs/api.md): INITIALIZED → [START], RUNNING → [PAUSE, STOP], PAUSED → [RESUME, STOP], else [].
   it.each([
     ['Initialized', ['START']],
     ['Running', ['PAUSE', 'STOP']],

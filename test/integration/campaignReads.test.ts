@@ -29,7 +29,7 @@ const ALL_FIELDS = `
 
 interface Edge {
   cursor: string;
-  node: { id: string; name?: string; state?: string; connectInstanceId?: string };
+  node: { id: string; name?: string; state?: string; connectInstanceId?: string; type?: string | null };
 }
 interface Connection {
   edges: Edge[];
@@ -56,7 +56,7 @@ describe('Query.campaign', () => {
           name: 'Spring Renewals',
           arn: stored.arn,
           connectInstanceId: stored.connectInstanceId,
-          type: null,
+          type: 'MANAGED',
           channelSubtypes: ['TELEPHONY'],
           connectCampaignFlowArn: stored.connectCampaignFlowArn,
           timeZone: 'America/New_York',
@@ -83,6 +83,15 @@ describe('Query.campaign', () => {
       ['GetCampaignStateBatch', 1],
       ['DescribeCampaign', 1],
     ]);
+  });
+
+  it('answers the type AWS stores, read in full or listed (no null where AWS has a value)', async () => {
+    const full = await h.graphql(`{ campaign(id: "demo-payment-followup") { ${ALL_FIELDS} } }`);
+    expect(full.body.errors).toBeUndefined();
+    expect(full.body.data).toMatchObject({ campaign: { id: 'demo-payment-followup', type: 'MANAGED' } });
+    h.emulator.store.put({ id: 'demo-payment-followup', type: 'JOURNEY' });
+    const listed = await listPage('first: 8', 'id type');
+    expect(listed.edges.map((e) => e.node)).toContainEqual({ id: 'demo-payment-followup', type: 'JOURNEY' });
   });
 
   it('is null when AWS does not know the campaign, for one state batch and no DescribeCampaign', async () => {

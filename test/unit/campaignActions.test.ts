@@ -10,9 +10,9 @@ import { buildSchema } from '../../src/graphql/schema';
 const schema: GraphQLSchema = buildSchema();
 
 describe('the one list of exceptions', () => {
-  it('is the table the README documents, row for row', () => {
-    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\w+Exception) \((\d{3})\) \| `(\w+)` \| `(\w+)` \| (true|false) \|/gm)].map((m) => ({
+  it('is the table docs/api.md documents, row for row', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/api.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\w+Exception) \((\d{3})\) \| `(\w+)` \| `(\w+)` \| (true|false) \|/gm)].map((m) => ({
       name: m[1],
       status: Number(m[2]),
       payloadType: m[3],
@@ -74,7 +74,7 @@ describe('the table of actions and the schema', () => {
     expect(isEnumType(actions) && actions.getValues().map((v) => v.name)).toEqual(CAMPAIGN_ACTION_NAMES.map((a) => CAMPAIGN_ACTIONS[a].enumValue));
   });
 
-  it('gives the state machine CONTRACT.md states', () => {
+  it('gives the state machine the API documents (docs/api.md)', () => {
     expect(Object.fromEntries(['Initialized', 'Running', 'Paused', 'Stopped', 'Failed', 'Completed'].map((s) => [s, availableActions(s as never)]))).toEqual({
       Initialized: ['start'],
       Running: ['pause', 'stop'],

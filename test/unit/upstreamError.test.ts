@@ -12,7 +12,7 @@ describe('classifyAttempt: what one HTTP attempt did on the wire', () => {
     ['a success', undefined, {}, 'answered'],
     ['an AWS service error', err({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 429 } }), {}, 'answered'],
     ['a complete body that could not be parsed', afterStatus(err({ name: 'SyntaxError' }, 'Unexpected token < in JSON')), {}, 'answered'],
-    // The five cases of the issue, each by the shape the SDK and Node produce:
+    // The five ways an attempt can get no answer, each by the shape the SDK and Node produce:
     ['a refused connection', err({ code: 'ECONNREFUSED' }, 'connect ECONNREFUSED 127.0.0.1:1'), {}, 'not-sent'],
     [
       'the connect timeout',

@@ -19,7 +19,7 @@ function fromDetails<F extends DetailsField>(field: F) {
 }
 
 /**
- * Where each field's value comes from, and so what it costs (see the README's cost table): `state`
+ * Where each field's value comes from, and so what it costs (docs/api.md, the cost table): `state`
  * from the batched state loader, `summary` from a list row when primed (else DescribeCampaign),
  * `details` from DescribeCampaign. The AWS call budget (limits/awsCallBudget.ts) prices an
  * operation by it; a field missing here is priced as `details`.
