@@ -5,7 +5,7 @@ import { createCampaignsClient } from './aws/campaignsClient';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
-import { httpUrl } from './http/metricsEndpoint';
+import { httpUrl } from './http/listen';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
 
