@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       AUTH_ISSUER: 'https://id.example/',
       AUTH_AUDIENCE: 'campaign-gateway',
       CAMPAIGNS_BACKEND: 'emulator',
+      EMULATOR_PORT: '0',
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',

@@ -1,26 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
-import { recordActionAttempt } from './observability/actionAudit';
-import { CAMPAIGN_ACTIONS } from './campaigns/campaignActions';
-import { CampaignService } from './campaigns/campaignService';
 import type { CampaignsClient } from './aws/campaignsClient';
-import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { CampaignCursors } from './campaigns/campaignCursor';
 import { createApolloServer, drainLimitMs } from './graphql/apolloServer';
-import type { ContextValue } from './graphql/context';
-import type { Principal } from './auth/principal';
-import { authenticationFailure } from './graphql/errors';
+import { createRequestContext } from './graphql/requestContext';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
-import { AuthenticationError, KeySetUnavailableError } from './auth/jwtVerifier';
+import { authenticateRequest } from './http/authenticateRequest';
+import { createExplorer } from './http/explorer';
 import { createGraphqlHandler } from './http/graphqlHandler';
-import { closeServer, createMetricsServer, httpUrl, listenOn, sendMetrics } from './http/metricsEndpoint';
-import { requestIdOf } from './http/requestId';
-import { sendJson } from './http/sendJson';
-import { observeGraphqlRequest } from './observability/graphqlRequestLog';
-import { createRequestScope, type RequestScope } from './observability/requestScope';
+import { createMetricsServer } from './http/metricsEndpoint';
+import { closeServer, httpUrl, listenOn } from './http/listen';
+import { createRouter, GRAPHQL_PATH } from './http/router';
 
 export interface GatewayDeps {
   config: Config;
@@ -63,67 +56,44 @@ export async function createGateway({
     connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
   });
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
-  const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
+  // Outside production a browser gets an explorer; production serves no page at all.
+  const explorer = config.production ? undefined : await createExplorer({ endpointPath: GRAPHQL_PATH, logger });
+  const apollo = createApolloServer({ production: config.production, logger, httpServer, config, landingPage: explorer?.landingPage });
   await apollo.start();
-  const cursors = new CampaignCursors(config.cursorSecret);
-  const loggers = { logger, events: eventLogger(logger) };
-  const actionScopes = Object.freeze({ start: config.startScope, stop: config.stopScope });
   let draining = false;
   // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
   // up leaves none while its actions still run: stop() waits for these too, so each is audited.
   const inFlight = new Set<Promise<void>>();
 
+  const context = createRequestContext({
+    forRequest: () => client.forRequest(),
+    cursors: new CampaignCursors(config.cursorSecret),
+    actionScopes: Object.freeze({ start: config.startScope, stop: config.stopScope }),
+    metrics,
+  });
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     bodyTimeoutMs: config.http.bodyTimeoutMs,
-    async authenticate(req, scope): Promise<Principal> {
-      try {
-        return await authenticate(req.headers.authorization);
-      } catch (err) {
-        // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
-        // per outage by the verifier, not once per request.
-        if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
-        else if (!(err instanceof KeySetUnavailableError)) {
-          scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
-        }
-        throw authenticationFailure(err);
-      }
-    },
-    async context(_req, scope, principal): Promise<ContextValue> {
-      const { requestId } = scope;
-      // This request's AWS budget and deadline. Closed once the answer is sent, so that its
-      // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
-      // A caller that hung up first leaves work still running: the deadline must still end it.
-      const aws = client.forRequest();
-      scope.response.once('close', () => {
-        if (scope.response.writableFinished) aws.close();
-      });
-      const requestCampaigns = new CampaignService(aws);
-      return {
-        requestId,
-        scope,
-        principal,
-        actionScopes,
-        campaigns: requestCampaigns,
-        loaders: createCampaignLoaders(requestCampaigns),
-        cursors,
-        recordAction: (action, attempt) =>
-          recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
-      };
-    },
+    authenticate: authenticateRequest(authenticate),
+    context: async (_req, scope, principal) => context(scope, principal),
   });
 
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
-  async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const search = queryAt === -1 ? '' : url.slice(queryAt);
-    switch (path) {
-      case '/graphql': {
-        observeGraphqlRequest(scope, res, metrics);
+  httpServer.on(
+    'request',
+    createRouter({
+      loggers: { logger, events: eventLogger(logger) },
+      metrics,
+      explorer,
+      servesMetrics: metricsServer === undefined,
+      unready() {
+        if (draining) return { status: 'draining' };
+        const reason = notReadyReason?.();
+        return reason ? { status: 'not ready', reason } : undefined;
+      },
+      graphql(req, res, search, scope) {
         const handled = graphql(req, res, search, scope);
         const settled = handled.then(
           () => undefined,
@@ -132,32 +102,9 @@ export async function createGateway({
         inFlight.add(settled);
         void settled.then(() => inFlight.delete(settled));
         return handled;
-      }
-      case '/healthz':
-        return sendJson(res, 200, { status: 'ok' });
-      case '/readyz': {
-        if (draining) return sendJson(res, 503, { status: 'draining' });
-        const reason = notReadyReason?.();
-        return reason ? sendJson(res, 503, { status: 'not ready', reason }) : sendJson(res, 200, { status: 'ready' });
-      }
-      case '/metrics':
-        if (metricsServer) return sendJson(res, 404, { error: 'not found' });
-        return sendMetrics(res, metrics);
-      default:
-        return sendJson(res, 404, { error: 'not found' });
-    }
-  }
-
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = requestIdOf(req.headers);
-    res.setHeader('x-request-id', requestId);
-    const scope = createRequestScope(requestId, res, loggers);
-    route(req, res, scope).catch((err: unknown) => {
-      scope.logger.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      else res.destroy();
-    });
-  });
+      },
+    }),
+  );
 
   return {
     httpServer,
@@ -169,7 +116,7 @@ export async function createGateway({
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
           const { port: bound } = httpServer.address() as AddressInfo;
-          resolve(httpUrl(host, bound, '/graphql'));
+          resolve(httpUrl(host, bound, GRAPHQL_PATH));
         });
       });
     },

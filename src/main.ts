@@ -1,13 +1,16 @@
 import { ConfigError, loadConfig, type Config } from './config';
 
+/** Every problem on a line of its own, so all of them can be fixed in one go. */
+function exitWithConfigError(err: ConfigError): never {
+  process.stderr.write(`campaign-gateway: invalid configuration:\n${err.problems.map((p) => `  ${p.variable}: ${p.problem}\n`).join('')}`);
+  process.exit(1);
+}
+
 function configOrExit(): Config {
   try {
     return loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`campaign-gateway: invalid configuration: ${err.message}\n`);
-      process.exit(1);
-    }
+    if (err instanceof ConfigError) exitWithConfigError(err);
     throw err;
   }
 }
@@ -22,11 +25,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // A setting found wrong only at start (AWS_REGION, which the AWS SDK resolves).
-  if (err instanceof ConfigError) {
-    process.stderr.write(`campaign-gateway: invalid configuration: ${err.message}\n`);
-    process.exit(1);
-  }
+  // A setting found wrong only at start (AWS_REGION, which the AWS SDK resolves; EMULATOR_PORT in use).
+  if (err instanceof ConfigError) exitWithConfigError(err);
   process.stderr.write(`campaign-gateway: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

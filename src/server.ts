@@ -1,15 +1,16 @@
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
-import { httpUrl } from './http/metricsEndpoint';
+import { httpUrl } from './http/listen';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
+import { nextSteps, readyMessage } from './readyMessage';
 
-/** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on a free loopback port. */
+/** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on loopback, on EMULATOR_PORT. */
 async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?: string; stop(): Promise<void> }> {
   if (config.backend === 'aws') {
     logger.info({ backend: 'aws' }, 'campaign backend: AWS (standard AWS SDK configuration)');
@@ -18,7 +19,10 @@ async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?
   if (config.production) logger.warn({ backend: 'emulator' }, 'CAMPAIGNS_BACKEND=emulator in production: no real campaign is reached');
   const { createEmulator } = await import('./emulator');
   const emulator = createEmulator({ seed: true });
-  const endpoint = await emulator.start(0, '127.0.0.1');
+  const endpoint = await emulator.start(config.emulatorPort, '127.0.0.1').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new ConfigError('EMULATOR_PORT', `port ${config.emulatorPort} is in use on 127.0.0.1; set another, or 0 for any free port`);
+  });
   logger.info(
     { backend: 'emulator', emulatorUrl: endpoint },
     `campaign backend: bundled emulator at ${endpoint} with demo campaigns (set CAMPAIGNS_BACKEND=aws for AWS)`,
@@ -65,9 +69,10 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const notReady = credentials?.notReadyReason();
   const metricsAddress = gateway.metricsServer?.address();
   const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? httpUrl(config.host, metricsAddress.port, '/metrics') : undefined;
+  const steps = nextSteps(url, config, backend.endpoint);
   logger.info(
-    { url, ...(metricsUrl ? { metricsUrl } : {}), ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing },
-    notReady ? `gateway listening at ${url}, not ready: ${notReady}` : `gateway ready at ${url}`,
+    { url, ...(metricsUrl ? { metricsUrl } : {}), ready: !notReady, production: config.production, auth: config.auth.mode, tracing: config.tracing, ...steps },
+    notReady ? `gateway listening at ${url}, not ready: ${notReady}` : readyMessage(url, steps),
   );
 
   let stopping = false;

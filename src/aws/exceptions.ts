@@ -11,32 +11,18 @@ import {
 
 /**
  * The seven exceptions AWS documents for every lifecycle action (StartCampaign, PauseCampaign,
- * ResumeCampaign, StopCampaign), listed once: the name on the wire, the SDK's class, what
- * callers see (payload type and code). Retryability is read from the SDK's class below.
+ * ResumeCampaign, StopCampaign), listed once, as AWS says them: the name on the wire, the SDK's
+ * class and the HTTP status AWS answers it with. Retryability is read from the SDK's class below.
+ * What callers see of each is the GraphQL layer's (src/graphql/campaignErrorTypes.ts).
  */
 export const CAMPAIGN_EXCEPTIONS = {
-  AccessDeniedException: { sdkClass: AccessDeniedException, status: 403, payloadType: 'CampaignAccessDeniedError', code: 'ACCESS_DENIED' },
-  ConflictException: { sdkClass: ConflictException, status: 409, payloadType: 'CampaignConflictError', code: 'CONFLICT' },
-  InternalServerException: {
-    sdkClass: InternalServerException,
-    status: 500,
-    payloadType: 'CampaignInternalServerError',
-    code: 'INTERNAL_SERVER_ERROR',
-  },
-  InvalidCampaignStateException: {
-    sdkClass: InvalidCampaignStateException,
-    status: 409,
-    payloadType: 'InvalidCampaignStateError',
-    code: 'INVALID_CAMPAIGN_STATE',
-  },
-  ResourceNotFoundException: {
-    sdkClass: ResourceNotFoundException,
-    status: 404,
-    payloadType: 'CampaignNotFoundError',
-    code: 'RESOURCE_NOT_FOUND',
-  },
-  ThrottlingException: { sdkClass: ThrottlingException, status: 429, payloadType: 'CampaignThrottlingError', code: 'THROTTLING' },
-  ValidationException: { sdkClass: ValidationException, status: 400, payloadType: 'CampaignValidationError', code: 'VALIDATION' },
+  AccessDeniedException: { sdkClass: AccessDeniedException, status: 403 },
+  ConflictException: { sdkClass: ConflictException, status: 409 },
+  InternalServerException: { sdkClass: InternalServerException, status: 500 },
+  InvalidCampaignStateException: { sdkClass: InvalidCampaignStateException, status: 409 },
+  ResourceNotFoundException: { sdkClass: ResourceNotFoundException, status: 404 },
+  ThrottlingException: { sdkClass: ThrottlingException, status: 429 },
+  ValidationException: { sdkClass: ValidationException, status: 400 },
 } as const;
 
 export type CampaignExceptionName = keyof typeof CAMPAIGN_EXCEPTIONS;

@@ -2,7 +2,7 @@ import { CampaignState } from './types';
 import type { CampaignFailure } from './types';
 import { isCampaignException, isRetryable } from '../aws/exceptions';
 /** The one list of documented exceptions, for the layers above (which do not import aws). */
-export { CAMPAIGN_EXCEPTIONS, type CampaignExceptionName } from '../aws/exceptions';
+export { CAMPAIGN_EXCEPTION_NAMES, type CampaignExceptionName } from '../aws/exceptions';
 
 const STATES: ReadonlySet<string> = new Set(Object.values(CampaignState));
 

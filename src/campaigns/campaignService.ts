@@ -5,6 +5,8 @@ import {
   type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
+/** The AWS boundary's API of one request, for the layers above (which do not import aws). */
+export type { RequestCampaignsApi } from '../aws/campaignsClient';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';

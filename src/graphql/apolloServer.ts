@@ -20,6 +20,8 @@ export interface ApolloOptions {
   production: boolean;
   logger: Logger;
   httpServer: Server;
+  /** What GET /graphql answers a browser outside production; Apollo Sandbox when not given. */
+  landingPage?: ApolloServerPlugin;
   config: Pick<
     Config,
     | 'limits'
@@ -61,7 +63,7 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
   },
 };
 
-export function createApolloServer({ production, logger, httpServer, config }: ApolloOptions): ApolloServer<ContextValue> {
+export function createApolloServer({ production, logger, httpServer, landingPage, config }: ApolloOptions): ApolloServer<ContextValue> {
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
     schema: buildSchema({
@@ -88,7 +90,7 @@ export function createApolloServer({ production, logger, httpServer, config }: A
     plugins: [
       // On stop: stop accepting connections and wait (up to drainLimitMs) for requests in flight.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainLimitMs(config.upstream.deadlineMs) }),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production ? ApolloServerPluginLandingPageDisabled() : (landingPage ?? ApolloServerPluginLandingPageLocalDefault({ embed: true })),
       // No field has a cache hint, so the implicit cache-control plugin only ever answered
       // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.
       ApolloServerPluginCacheControlDisabled(),

@@ -1,7 +1,5 @@
-import { awsRequestIdOf } from '../campaigns/awsErrors';
 import type { CampaignActionName } from '../campaigns/campaignActions';
-import { AwsCallBudgetExceededError, UpstreamError } from '../campaigns/upstreamError';
-import { AWS_CALL_BUDGET_EXCEEDED } from './limits/awsCallBudget';
+import { failureForCaller } from './failureForCaller';
 import type { CampaignActionPayload } from './campaignActionPayload';
 import type { ContextValue } from './context';
 
@@ -36,10 +34,9 @@ export async function audited(
   try {
     outcome = await attempt();
   } catch (err) {
-    // Anything else is masked as INTERNAL_SERVER_ERROR at the edge; the audit line says the same.
-    if (err instanceof UpstreamError) record('error', awsRequestIdOf(err.cause), err.code);
-    else if (err instanceof AwsCallBudgetExceededError) record('error', null, AWS_CALL_BUDGET_EXCEEDED);
-    else record('error', null, 'INTERNAL_SERVER_ERROR');
+    // The code the caller gets for it (an unexpected failure is masked as INTERNAL_SERVER_ERROR).
+    const { code, awsRequestId } = failureForCaller(err);
+    record('error', awsRequestId, code);
     throw err;
   }
   record(outcome.payload.__typename, outcome.awsRequestId);

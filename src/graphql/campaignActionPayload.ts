@@ -1,7 +1,7 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../generated/graphql';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from '../campaigns/campaignActions';
-import { CAMPAIGN_EXCEPTIONS } from '../campaigns/awsErrors';
 import type { CampaignActionResult, CampaignFailure } from '../campaigns/types';
+import { CAMPAIGN_ERROR_TYPES } from './campaignErrorTypes';
 
 type Unions = ResolversUnionTypes<ResolversTypes>;
 /** The result union of each action, as the table names it. */
@@ -19,10 +19,10 @@ export function toActionPayload(action: CampaignActionName, result: CampaignActi
   return toCampaignErrorPayload(result.failure);
 }
 
-/** A documented failure as its error payload (a CampaignError implementation), from CAMPAIGN_EXCEPTIONS. */
+/** A documented failure as its error payload (a CampaignError implementation), from CAMPAIGN_ERROR_TYPES. */
 export function toCampaignErrorPayload(failure: CampaignFailure): CampaignErrorPayload {
   const { message, retryable, requestId } = failure;
-  const { payloadType, code } = CAMPAIGN_EXCEPTIONS[failure.kind];
+  const { payloadType, code } = CAMPAIGN_ERROR_TYPES[failure.kind];
   const extra =
     failure.kind === 'InvalidCampaignStateException'
       ? { state: failure.state }
@@ -34,9 +34,10 @@ export function toCampaignErrorPayload(failure: CampaignFailure): CampaignErrorP
 
 /** The gateway's own refusal of a caller without the action's scope; AWS is not called. */
 export function missingScopePayload(action: CampaignActionName, scope: string): CampaignErrorPayload {
+  const { payloadType, code } = CAMPAIGN_ERROR_TYPES.AccessDeniedException;
   return {
-    __typename: 'CampaignAccessDeniedError',
-    code: 'ACCESS_DENIED',
+    __typename: payloadType,
+    code,
     message: `${CAMPAIGN_ACTIONS[action].field} needs the "${scope}" scope.`,
     retryable: false,
     requestId: null,

@@ -1,24 +1,11 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
-import { AwsCallBudgetExceededError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
-import { AWS_CALL_BUDGET_EXCEEDED, BUDGET_ADVICE } from './limits/awsCallBudget';
-import { toCampaignErrorPayload } from './campaignActionPayload';
-
-const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
-  UPSTREAM_UNAVAILABLE: 'The campaign service (AWS) could not be reached. Try again later.',
-  OUTCOME_UNKNOWN:
-    'The campaign service (AWS) did not answer in time, so whether the action happened is unknown. ' +
-    'Retrying is safe: repeating an action that did happen (starting a running campaign, say) answers ' +
-    'InvalidCampaignStateError with the current state.',
-  UPSTREAM_ERROR: 'The campaign service (AWS) failed unexpectedly. The failure was logged.',
-};
+import { AuthenticationError } from '../auth/jwtVerifier';
+import { failureForCaller } from './failureForCaller';
 
 /** Whether an error is one AWS or the gateway did not document (and so is logged in full, and masked). */
 export function isUnexpected(error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  return !(original instanceof GraphQLError) && !(original instanceof CampaignReadError) && !(original instanceof AwsCallBudgetExceededError);
+  return failureForCaller(error).unexpected;
 }
 
 /**
@@ -26,31 +13,10 @@ export function isUnexpected(error: unknown): boolean {
  * a fixed message and a code, its details going to the log only (see the logging plugin).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const failure = failureForCaller(error);
+  if (failure.asRaised) return formatted;
   const { locations, path } = formatted;
-  if (original instanceof UpstreamError) {
-    return { message: UPSTREAM_MESSAGES[original.code], locations, path, extensions: { code: original.code } };
-  }
-  if (original instanceof AwsCallBudgetExceededError) {
-    return {
-      message: `This request used all ${original.limit} AWS calls one request may make, so this field was not served. ${BUDGET_ADVICE}`,
-      locations,
-      path,
-      extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: original.limit },
-    };
-  }
-  if (original instanceof CampaignReadError) {
-    const payload = toCampaignErrorPayload(original.failure);
-    return {
-      message: payload.message,
-      locations,
-      path,
-      extensions: { code: payload.code, retryable: payload.retryable, requestId: payload.requestId },
-    };
-  }
-  // A GraphQLError raised on purpose (parse, validation, BAD_USER_INPUT, ...) is meant for callers.
-  if (original instanceof GraphQLError) return formatted;
-  return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: failure.message, locations, path, extensions: { code: failure.code, ...failure.extensions } };
 }
 
 /**
@@ -60,20 +26,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
  * so nothing executes and AWS is never called.
  */
 export function authenticationFailure(err: unknown): GraphQLError {
+  const { code, message, httpStatus } = failureForCaller(err);
+  // Typed as a plain record: graphql-yoga (loaded beside this in the Hive Gateway tests) declares
+  // GraphQLErrorExtensions' `http.headers` globally as an object, where Apollo needs a HeaderMap.
+  const http: Record<string, unknown> = { status: httpStatus };
   if (err instanceof AuthenticationError) {
-    const challenge = err.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
-    // Typed as a plain record: graphql-yoga (loaded beside this in the Hive Gateway tests) declares
-    // GraphQLErrorExtensions' `http.headers` globally as an object, where Apollo needs a HeaderMap.
-    const extensions: Record<string, unknown> = {
-      code: 'UNAUTHENTICATED',
-      http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) },
-    };
-    return new GraphQLError(err.message, { extensions });
+    http['headers'] = new HeaderMap([['www-authenticate', err.reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"']]);
   }
-  if (err instanceof KeySetUnavailableError) {
-    return new GraphQLError('Tokens cannot be verified right now. Try again later.', {
-      extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503 } },
-    });
-  }
-  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } });
+  const extensions: Record<string, unknown> = { code, http };
+  return new GraphQLError(message, { extensions });
 }

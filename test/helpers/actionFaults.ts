@@ -1,4 +1,5 @@
-import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
+import { CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
+import { CAMPAIGN_ERROR_TYPES } from '../../src/graphql/campaignErrorTypes';
 
 /**
  * The documented exceptions the emulator can be told to answer to any action (start, pause, resume,
@@ -9,5 +10,5 @@ import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../.
  */
 export const ACTION_FAULTS: ReadonlyArray<[exception: string, typename: string, code: string, retryable: boolean]> =
   CAMPAIGN_EXCEPTION_NAMES.filter((name) => name !== 'InvalidCampaignStateException' && name !== 'ResourceNotFoundException').map(
-    (name) => [name, CAMPAIGN_EXCEPTIONS[name].payloadType, CAMPAIGN_EXCEPTIONS[name].code, isRetryable(name)],
+    (name) => [name, CAMPAIGN_ERROR_TYPES[name].payloadType, CAMPAIGN_ERROR_TYPES[name].code, isRetryable(name)],
   );

@@ -25,7 +25,8 @@ export interface ServerProcess {
  */
 export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = [MAIN]): Promise<ServerProcess> {
   const child = spawn(process.execPath, nodeArgs, {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    // EMULATOR_PORT 0: several processes may run at once, each with its own emulator.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', EMULATOR_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];

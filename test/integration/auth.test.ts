@@ -133,10 +133,12 @@ describe('AUTH_MODE=jwt: who is calling', () => {
     expect(res.status).toBe(401);
   });
 
-  it('still serves the Sandbox page to a browser (its requests then need the header)', async () => {
+  it('still serves the explorer and its files to a browser (its requests then need the header)', async () => {
     const res = await fetch(h.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('embeddable-sandbox');
+    expect(await res.text()).toContain('/explorer/graphiql.min.js');
+    expect((await fetch(new URL('/explorer/graphiql.min.js', h.url))).status).toBe(200);
+    expect(await (await fetch(`${h.url}?sandbox`, { headers: { accept: 'text/html' } })).text()).toContain('embeddable-sandbox');
   });
 
   it('serves health, readiness and metrics without a token', async () => {

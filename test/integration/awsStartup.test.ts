@@ -116,7 +116,7 @@ describeBuilt('CAMPAIGNS_BACKEND=aws: misconfiguration shows at start', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toContain('invalid configuration: AWS_REGION: must be set when CAMPAIGNS_BACKEND=aws');
+    expect(stderr).toMatch(/invalid configuration:\s+AWS_REGION: must be set when CAMPAIGNS_BACKEND=aws/);
     expect(stdout).not.toContain('gateway ready');
     expect(stderr).not.toContain(NON_LOOPBACK);
   });

@@ -71,10 +71,12 @@ describe('HTTP surface', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 
-  it('serves Apollo Sandbox to browsers outside production', async () => {
+  it('serves the offline explorer to browsers outside production, and Apollo Sandbox at ?sandbox', async () => {
     const res = await fetch(h.url, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('embeddable-sandbox');
+    expect(await res.text()).toContain('/explorer/graphiql.min.js');
+    const sandbox = await fetch(`${h.url}?sandbox`, { headers: { accept: 'text/html' } });
+    expect(await sandbox.text()).toContain('embeddable-sandbox');
   });
 });
 

@@ -81,4 +81,55 @@ describeBuilt('the compiled server process (npm start)', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('AUTH_MODE');
   });
+
+  it('names every bad variable at once, one a line', async () => {
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: 'http', LOG_LEVEL: 'loud', AUTH_MODE: 'jwt' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    const named = stderr.split('\n').filter((line) => /^ {2}[A-Z_]+: /.test(line)).map((line) => line.trim().split(':')[0]);
+    expect(named).toEqual(['PORT', 'LOG_LEVEL', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']);
+  });
+
+  it('says in its ready line what to do next: the explorer, the emulator control API, a curl that works', async () => {
+    const p = await startServerProcess({});
+    const ready = p.lines.find((l) => typeof l.url === 'string')!;
+    expect(ready.msg).toEqual(expect.stringContaining(`gateway ready at ${p.gatewayUrl}`));
+    for (const field of ['explorerUrl', 'emulatorControlUrl', 'tryCurl'] as const) expect(ready.msg).toEqual(expect.stringContaining(ready[field] as string));
+    const explorer = await fetch(ready.explorerUrl as string, { headers: { accept: 'text/html' } });
+    expect(await explorer.text()).toContain('/explorer/graphiql.min.js');
+    expect((await fetch(`${ready.emulatorControlUrl as string}health`)).status).toBe(200);
+    // The curl, as a shell would split it: a GET with the preflight header and the query.
+    const curl = /^curl -sG (\S+) -H '([^:]+): ([^']+)' --data-urlencode 'query=(.+)'$/.exec(ready.tryCurl as string);
+    expect(curl).not.toBeNull();
+    const [, url, header, value, query] = curl!;
+    const res = await fetch(`${url}?query=${encodeURIComponent(query!)}`, { headers: { [header!]: value! } });
+    const body = (await res.json()) as { data?: { campaigns?: { edges: unknown[] } } };
+    expect(body.data?.campaigns?.edges.length).toBeGreaterThan(0);
+    p.child.kill('SIGTERM');
+    await expect(p.exit).resolves.toBe(0);
+  });
+
+  it('offers no explorer in production, where the ready line names none', async () => {
+    const p = await startServerProcess({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'emulator', HOST: '127.0.0.1' });
+    const ready = p.lines.find((l) => typeof l.url === 'string')!;
+    expect(ready.explorerUrl).toBeUndefined();
+    expect(ready.msg).not.toContain('explorer');
+    const page = await fetch(p.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).not.toMatch(/html/);
+    p.child.kill('SIGTERM');
+    await expect(p.exit).resolves.toBe(0);
+  });
+
+  it('runs the emulator on EMULATOR_PORT, and stops naming it when that port is taken', async () => {
+    const first = await startServerProcess({});
+    const taken = new URL(first.emulatorUrl).port;
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: '0', EMULATOR_PORT: taken, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(new RegExp(`EMULATOR_PORT: port ${taken} is in use`));
+    first.child.kill('SIGTERM');
+    await expect(first.exit).resolves.toBe(0);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isEnumType, isObjectType, isUnionType, type GraphQLSchema } from 'graphql';
 import { CAMPAIGN_ACTIONS, CAMPAIGN_ACTION_NAMES, availableActions } from '../../src/campaigns/campaignActions';
 import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
+import { CAMPAIGN_ERROR_TYPES } from '../../src/graphql/campaignErrorTypes';
 import { MODELLED_ERROR_STATUS } from '../../src/emulator/wire';
 import { MUTATING_OPERATIONS } from '../../src/aws/campaignsClient';
 import { buildSchema } from '../../src/graphql/schema';
@@ -23,8 +24,8 @@ describe('the one list of exceptions', () => {
       CAMPAIGN_EXCEPTION_NAMES.map((name) => ({
         name,
         status: CAMPAIGN_EXCEPTIONS[name].status,
-        payloadType: CAMPAIGN_EXCEPTIONS[name].payloadType,
-        code: CAMPAIGN_EXCEPTIONS[name].code,
+        payloadType: CAMPAIGN_ERROR_TYPES[name].payloadType,
+        code: CAMPAIGN_ERROR_TYPES[name].code,
         retryable: isRetryable(name),
       })),
     );
@@ -40,11 +41,11 @@ describe('the one list of exceptions', () => {
 
   it('names a schema type implementing CampaignError for each, and the CampaignErrorCode enum holds exactly their codes', () => {
     for (const name of CAMPAIGN_EXCEPTION_NAMES) {
-      const type = schema.getType(CAMPAIGN_EXCEPTIONS[name].payloadType);
+      const type = schema.getType(CAMPAIGN_ERROR_TYPES[name].payloadType);
       expect(isObjectType(type) && type.getInterfaces().map((i) => i.name)).toEqual(['CampaignError']);
     }
     const codes = schema.getType('CampaignErrorCode');
-    expect(isEnumType(codes) && codes.getValues().map((v) => v.name).sort()).toEqual(CAMPAIGN_EXCEPTION_NAMES.map((n) => CAMPAIGN_EXCEPTIONS[n].code).sort());
+    expect(isEnumType(codes) && codes.getValues().map((v) => v.name).sort()).toEqual(CAMPAIGN_EXCEPTION_NAMES.map((n) => CAMPAIGN_ERROR_TYPES[n].code).sort());
   });
 });
 
@@ -60,7 +61,7 @@ describe('the table of actions and the schema', () => {
     expect(field?.type.toString()).toBe(spec.resultType);
     const union = schema.getType(spec.resultType);
     expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(
-      [spec.successType, ...CAMPAIGN_EXCEPTION_NAMES.map((n) => CAMPAIGN_EXCEPTIONS[n].payloadType)].sort(),
+      [spec.successType, ...CAMPAIGN_EXCEPTION_NAMES.map((n) => CAMPAIGN_ERROR_TYPES[n].payloadType)].sort(),
     );
   });
 

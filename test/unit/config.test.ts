@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, SETTINGS, type Setting } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to the emulator, no auth and loopback outside production', () => {
@@ -86,6 +86,45 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).variable).toBe(variable);
     expect((err as ConfigError).message).toContain(variable);
+  });
+});
+
+describe('loadConfig: every problem at once', () => {
+  it('reports each bad setting, in the table order, instead of stopping at the first', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'http', LOG_LEVEL: 'loud', MAX_QUERY_DEPTH: '0', CURSOR_SECRET: 'short', AUTH_MODE: 'jwt', AUTH_ISSUER: 'iss' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const { problems, message } = err as ConfigError;
+    expect(problems.map((p) => p.variable)).toEqual(['PORT', 'MAX_QUERY_DEPTH', 'LOG_LEVEL', 'CURSOR_SECRET', 'AUTH_JWKS_URL', 'AUTH_AUDIENCE']);
+    for (const { variable } of problems) expect(message).toContain(variable);
+  });
+
+  it('reports a bad jwt setting once, for its value, not also as missing', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'not a url', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(
+      expect.objectContaining({ problems: [{ variable: 'AUTH_JWKS_URL', problem: 'must be an absolute URL (got "not a url")' }] }),
+    );
+  });
+});
+
+describe('SETTINGS, the one table of settings', () => {
+  const rows = Object.entries(SETTINGS) as Array<[string, Setting]>;
+
+  it.each(rows)('%s: its documented default outside production is what an unset variable gives', (name, setting) => {
+    if (setting.example === '') return;
+    const unset = setting.read(undefined, { production: false });
+    expect(setting.read(setting.example, { production: false })).toEqual(unset);
+    expect(loadConfig({ [name]: setting.example })).toEqual({ ...loadConfig({}), cursorSecret: expect.any(Buffer) });
+  });
+
+  it('documents every setting: a type and a meaning for each', () => {
+    for (const [, setting] of rows) {
+      expect(setting.type).not.toBe('');
+      expect(setting.meaning.length).toBeGreaterThan(10);
+    }
   });
 });
 

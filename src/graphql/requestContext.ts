@@ -1,0 +1,44 @@
+import type { ActionScope } from '../campaigns/campaignActions';
+import { CAMPAIGN_ACTIONS } from '../campaigns/campaignActions';
+import type { CampaignCursors } from '../campaigns/campaignCursor';
+import { createCampaignLoaders } from '../campaigns/campaignLoaders';
+import { CampaignService, type RequestCampaignsApi } from '../campaigns/campaignService';
+import type { Principal } from '../auth/principal';
+import { recordActionAttempt } from '../observability/actionAudit';
+import type { Metrics } from '../observability/metrics';
+import type { RequestScope } from '../observability/requestScope';
+import type { ContextValue } from './context';
+
+export interface RequestContextDeps {
+  /** A request's own AWS API (its call budget and deadline): the AWS boundary's `forRequest`. */
+  forRequest(): RequestCampaignsApi;
+  cursors: CampaignCursors;
+  /** The scope each kind of action needs (AUTH_START_SCOPE, AUTH_STOP_SCOPE). */
+  actionScopes: Readonly<Record<ActionScope, string>>;
+  metrics: Pick<Metrics, 'startTotal' | 'actionTotal'>;
+}
+
+/** Builds each GraphQL request's context: its AWS budget and deadline, service, loaders and audit. */
+export function createRequestContext({ forRequest, cursors, actionScopes, metrics }: RequestContextDeps) {
+  return (scope: RequestScope, principal: Principal): ContextValue => {
+    // This request's AWS budget and deadline. Closed once the answer is sent, so that its
+    // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
+    // A caller that hung up first leaves work still running: the deadline must still end it.
+    const aws = forRequest();
+    scope.response.once('close', () => {
+      if (scope.response.writableFinished) aws.close();
+    });
+    const campaigns = new CampaignService(aws);
+    return {
+      requestId: scope.requestId,
+      scope,
+      principal,
+      actionScopes,
+      campaigns,
+      loaders: createCampaignLoaders(campaigns),
+      cursors,
+      recordAction: (action, attempt) =>
+        recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
+    };
+  };
+}
