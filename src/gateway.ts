@@ -9,7 +9,9 @@ import { CampaignService } from './campaigns/campaignService';
 import type { CampaignsClient } from './aws/campaignsClient';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { CampaignCursors } from './campaigns/campaignCursor';
-import { createApolloServer, drainLimitMs } from './graphql/apolloServer';
+import { createApolloServer } from './graphql/apolloServer';
+import { Deadline } from './aws/deadline';
+import { Drain } from './http/drain';
 import type { ContextValue } from './graphql/context';
 import type { Principal } from './auth/principal';
 import { authenticationFailure } from './graphql/errors';
@@ -42,7 +44,7 @@ export interface Gateway {
   listen(port: number, host: string): Promise<string>;
   /**
    * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
-   * flight finish (those whose callers hung up too; up to UPSTREAM_DEADLINE_MS + 2 s), then stops.
+   * flight finish (those whose callers hung up too), each by its deadline, then stops (http/drain.ts).
    */
   stop(): Promise<void>;
 }
@@ -63,15 +65,14 @@ export async function createGateway({
     connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
   });
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
-  const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
+  const apollo = createApolloServer({ production: config.production, logger, config });
   await apollo.start();
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
   const actionScopes = Object.freeze({ start: config.startScope, stop: config.stopScope });
-  let draining = false;
-  // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
-  // up leaves none while its actions still run: stop() waits for these too, so each is audited.
-  const inFlight = new Set<Promise<void>>();
+  // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
+  // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
+  const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
 
   const graphql = createGraphqlHandler({
     apollo,
@@ -95,7 +96,8 @@ export async function createGateway({
       // This request's AWS budget and deadline. Closed once the answer is sent, so that its
       // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
       // A caller that hung up first leaves work still running: the deadline must still end it.
-      const aws = client.forRequest();
+      const deadlineAt = drain.deadlineOf(scope.arrivedAt);
+      const aws = client.forRequest({ deadline: Deadline.at(deadlineAt) });
       scope.response.once('close', () => {
         if (scope.response.writableFinished) aws.close();
       });
@@ -108,6 +110,7 @@ export async function createGateway({
         campaigns: requestCampaigns,
         loaders: createCampaignLoaders(requestCampaigns),
         cursors,
+        shutdownRefuses: () => !drain.admits(deadlineAt),
         recordAction: (action, attempt) =>
           recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
       };
@@ -125,18 +128,13 @@ export async function createGateway({
       case '/graphql': {
         observeGraphqlRequest(scope, res, metrics);
         const handled = graphql(req, res, search, scope);
-        const settled = handled.then(
-          () => undefined,
-          () => undefined,
-        );
-        inFlight.add(settled);
-        void settled.then(() => inFlight.delete(settled));
+        drain.track(handled, res, drain.deadlineOf(scope.arrivedAt));
         return handled;
       }
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
-        if (draining) return sendJson(res, 503, { status: 'draining' });
+        if (drain.draining) return sendJson(res, 503, { status: 'draining' });
         const reason = notReadyReason?.();
         return reason ? sendJson(res, 503, { status: 'not ready', reason }) : sendJson(res, 200, { status: 'ready' });
       }
@@ -152,6 +150,7 @@ export async function createGateway({
     const requestId = requestIdOf(req.headers);
     res.setHeader('x-request-id', requestId);
     const scope = createRequestScope(requestId, res, loggers);
+    drain.arrived(res);
     route(req, res, scope).catch((err: unknown) => {
       scope.logger.error({ err }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
@@ -174,15 +173,8 @@ export async function createGateway({
       });
     },
     async stop() {
-      draining = true;
-      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      const drainEndsAt = performance.now() + drainLimitMs(config.upstream.deadlineMs);
+      await drain.stop(httpServer);
       await apollo.stop();
-      // Their AWS work ends by the request deadline, so this wait ends within the drain's own limit.
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, drainEndsAt - performance.now()))));
-      await Promise.race([Promise.all(inFlight), limit]);
-      clearTimeout(timer);
       if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };

@@ -11,7 +11,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig } from '../../src/config';
 import { CampaignCursors } from '../../src/campaigns/campaignCursor';
-import { drainLimitMs } from '../../src/graphql/apolloServer';
+import { drainLimitMs } from '../../src/http/drain';
 import { startHarness } from '../helpers/gatewayHarness';
 
 const ROOT = join(__dirname, '..', '..');
