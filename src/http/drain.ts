@@ -11,11 +11,22 @@ export function drainLimitMs(deadlineMs: number): number {
   return deadlineMs + DRAIN_MARGIN_MS;
 }
 
+/**
+ * The longest a stop takes from SIGTERM to exit: every request it waits for arrived by the end of
+ * the shutdown delay, so its deadline ends within `deadlineMs` of that, and its answer within the
+ * margin. An orchestrator's grace period must be longer.
+ */
+export function longestStopMs({ shutdownDelayMs, deadlineMs }: DrainOptions): number {
+  return shutdownDelayMs + drainLimitMs(deadlineMs);
+}
+
 export interface DrainOptions {
   /** UPSTREAM_DEADLINE_MS: how long a request's AWS work may go on, counted from its arrival. */
   deadlineMs: number;
   /** SHUTDOWN_DELAY_MS: how long requests are still accepted once draining. */
   shutdownDelayMs: number;
+  /** The clock arrivals are read on (performance.now), replaceable in tests. */
+  now?: () => number;
 }
 
 interface InFlight {
@@ -37,7 +48,11 @@ export class Drain {
   private readonly inFlight = new Map<Promise<void>, InFlight>();
   private onSettle: (() => void) | undefined;
 
-  constructor(private readonly options: DrainOptions) {}
+  private readonly now: () => number;
+
+  constructor(private readonly options: DrainOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /** Whether SIGTERM has come: /readyz answers 503 and every answer closes its connection. */
   get draining(): boolean {
@@ -82,16 +97,22 @@ export class Drain {
    * settles, or until its deadline plus the margin, and never past the drain's end.
    */
   async stop(server: Server): Promise<void> {
-    if (this.endsAt !== undefined) return;
-    const { shutdownDelayMs, deadlineMs } = this.options;
-    this.endsAt = performance.now() + shutdownDelayMs + drainLimitMs(deadlineMs);
-    for (const { response } of this.inFlight.values()) {
-      if (!response.headersSent) response.setHeader('connection', 'close');
-    }
+    if (this.draining) return;
+    this.begin();
+    const { shutdownDelayMs } = this.options;
     if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
     server.close();
     await this.settled();
     server.closeAllConnections();
+  }
+
+  /** Draining from now: the drain's end is fixed, and answers still to come close their connections. */
+  begin(): void {
+    if (this.draining) return;
+    this.endsAt = this.now() + longestStopMs(this.options);
+    for (const { response } of this.inFlight.values()) {
+      if (!response.headersSent) response.setHeader('connection', 'close');
+    }
   }
 
   /**
@@ -105,7 +126,7 @@ export class Drain {
       for (const { deadlineAt } of this.inFlight.values()) {
         if (this.admits(deadlineAt)) latest = Math.max(latest, deadlineAt + DRAIN_MARGIN_MS);
       }
-      const waitMs = latest - performance.now();
+      const waitMs = latest - this.now();
       if (waitMs <= 0) return;
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
