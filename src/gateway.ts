@@ -23,6 +23,7 @@ import { requestIdOf } from './http/requestId';
 import { sendJson } from './http/sendJson';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
+import { unknownAwsValueReporter } from './observability/unknownAwsValues';
 
 export interface GatewayDeps {
   config: Config;
@@ -70,6 +71,7 @@ export async function createGateway({
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
   const actionScopes = Object.freeze({ start: config.startScope, stop: config.stopScope });
+  const serviceOptions = { onUnknownValue: unknownAwsValueReporter(logger, metrics) };
   // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
   // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
   const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
@@ -101,7 +103,7 @@ export async function createGateway({
       scope.response.once('close', () => {
         if (scope.response.writableFinished) aws.close();
       });
-      const requestCampaigns = new CampaignService(aws);
+      const requestCampaigns = new CampaignService(aws, serviceOptions);
       return {
         requestId,
         scope,
