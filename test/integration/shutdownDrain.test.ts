@@ -1,10 +1,12 @@
-import { request, type ClientRequest } from 'node:http';
+import { createServer, request, type ClientRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { describeBuilt, startServerProcess, type ServerProcess } from '../helpers/serverProcess';
+import { AUDIENCE, bearer, ISSUER, makeKey, signToken } from '../helpers/jwks';
 
 /**
  * SIGTERM while a start is on its way in or out, against a real gateway process whose AWS is an
@@ -198,5 +200,46 @@ describeBuilt('a start in flight at SIGTERM (real process)', () => {
       ]),
     );
     expect(startAudits(p)).toHaveLength(2);
+  }, 30_000);
+
+  it('ignores a second SIGTERM (and a SIGINT) during the drain: the start in flight is answered and audited, then exit 0', async () => {
+    const p = await startGateway({});
+    emulator.faults.delay('StartCampaign', 1500, 1);
+    const post = openPost(p.gatewayUrl, START);
+    post.send();
+    await sleep(300);
+    p.child.kill('SIGTERM');
+    await sleep(100);
+    p.child.kill('SIGTERM');
+    p.child.kill('SIGINT');
+    const answer = await post.answer;
+    expect(JSON.parse(answer.body)).toEqual({ data: { startCampaign: { __typename: 'StartCampaignSuccess' } } });
+    await expect(p.exit).resolves.toBe(0);
+    expect(p.lines.filter((l) => l.msg === 'already draining: the signal is ignored until requests in flight are finished')).toHaveLength(2);
+    expect(startAudits(p)).toEqual([expect.objectContaining({ campaignId: CAMPAIGN, outcome: 'StartCampaignSuccess' })]);
+  }, 30_000);
+
+  it('waits for a start whose token waits on a stalled key-set fetch at SIGTERM: verified late, run within its deadline, audited, then exit 0', async () => {
+    const key = await makeKey('drain-key');
+    // The identity provider answers the key set 4 s after being asked (jose gives up at 5 s).
+    const jwks = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] })), 4000);
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+      const p = await startGateway({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE });
+      const token = await signToken(key, { subject: 'alice', claims: { scope: 'campaigns:start' } });
+      const answer = fetch(p.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: START });
+      await sleep(300);
+      p.child.kill('SIGTERM');
+      const res = await answer;
+      expect(await res.json()).toEqual({ data: { startCampaign: { __typename: 'StartCampaignSuccess' } } });
+      await expect(p.exit).resolves.toBe(0);
+      expect(startAudits(p)).toEqual([expect.objectContaining({ campaignId: CAMPAIGN, principal: 'alice', outcome: 'StartCampaignSuccess' })]);
+    } finally {
+      jwks.closeAllConnections();
+      await new Promise((resolve) => jwks.close(resolve));
+    }
   }, 30_000);
 });
