@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < command.count; i++) {
       const id = poolId(command.prefix, i);
       const before = emulator.store.get(id)?.state;
-      if (before !== undefined) previous[before] = (previous[before] ?? 0) + 1;
+      if (before !== undefined) previous[before as CampaignStateWire] = (previous[before as CampaignStateWire] ?? 0) + 1;
       // put() inserts or merges: it creates the pool and puts every member back in `state`.
       if (before !== command.state) emulator.store.put({ id, state: command.state });
     }

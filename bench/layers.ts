@@ -8,7 +8,6 @@
  *
  * Run by `npm run bench` in a process of its own; prints its result as one JSON line.
  */
-import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { HeaderMap } from '@apollo/server';
 import { ConnectCampaignsV2Client, StartCampaignCommand } from '@aws-sdk/client-connectcampaignsv2';
@@ -63,7 +62,7 @@ async function cpuUsPerRequest(count: number, one: (i: number) => Promise<unknow
 async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
   const config = loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none', CAMPAIGNS_BACKEND: 'aws', LOG_LEVEL: 'silent' });
   const logger = createLogger('silent');
-  const apollo = createApolloServer({ production: true, logger, httpServer: createServer(), config });
+  const apollo = createApolloServer({ production: true, logger, config });
   await apollo.start();
   const campaigns = { run: async (_action: string, id: string) => ({ ok: true, campaignId: id, requestId: 'bench-request-id' }) } as unknown as CampaignService;
   const loaders = { campaignState: { clear: () => undefined } } as unknown as CampaignLoaders;
@@ -77,6 +76,7 @@ async function apolloStart(): Promise<(i: number) => Promise<unknown>> {
       campaigns,
       loaders,
       cursors: new CampaignCursors(config.cursorSecret),
+      shutdownRefuses: () => false,
       recordAction: () => undefined,
     };
     const response = await apollo.executeHTTPGraphQLRequest({

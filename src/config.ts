@@ -263,7 +263,7 @@ export const SETTINGS = {
   LOG_LEVEL: oneOf('pino level of the JSON log lines', LOG_LEVELS, 'info'),
   UPSTREAM_REQUEST_TIMEOUT_MS: integer('limit on each AWS HTTP attempt, from sending to the last byte of the answer; past it the attempt fails (and may be retried)', 3000, 1, 120_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: integer('limit on opening a TCP/TLS connection to AWS', 1000, 1, 60_000),
-  UPSTREAM_DEADLINE_MS: integer('limit on all the AWS work of one GraphQL request, retries and back-off included; AWS calls still running then are aborted', 10_000, 1, 300_000),
+  UPSTREAM_DEADLINE_MS: integer('limit on all the AWS work of one GraphQL request, retries and back-off included, counted from the request’s arrival (its body and token check count against it); AWS calls still running then are aborted, and the drain at shutdown waits on it', 10_000, 1, 300_000),
   UPSTREAM_BREAKER_FAILURES: integer('consecutive AWS operations without any answer before the circuit opens', 5, 1, 1000),
   UPSTREAM_BREAKER_OPEN_MS: integer('how long an open circuit fails calls at once before one trial call is let through', 5000, 1, 600_000),
   UPSTREAM_CREDENTIALS_TIMEOUT_MS: integer('with `CAMPAIGNS_BACKEND=aws`, how long resolving AWS credentials may take at start (and on each retry) before the gateway starts not ready', 5000, 1, 60_000),

@@ -1,11 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import type { CampaignsClient } from './aws/campaignsClient';
 import { CampaignCursors } from './campaigns/campaignCursor';
-import { createApolloServer, drainLimitMs } from './graphql/apolloServer';
+import { createApolloServer } from './graphql/apolloServer';
+import { Deadline } from './aws/deadline';
+import { Drain } from './http/drain';
+import { unknownAwsValueReporter } from './observability/unknownAwsValues';
 import { createRequestContext } from './graphql/requestContext';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { authenticateRequest } from './http/authenticateRequest';
@@ -58,15 +61,16 @@ export async function createGateway({
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   // Outside production a browser gets an explorer; production serves no page at all.
   const explorer = config.production ? undefined : await createExplorer({ endpointPath: GRAPHQL_PATH, logger });
-  const apollo = createApolloServer({ production: config.production, logger, httpServer, config, landingPage: explorer?.landingPage });
+  const apollo = createApolloServer({ production: config.production, logger, config, landingPage: explorer?.landingPage });
   await apollo.start();
-  let draining = false;
-  // GraphQL requests still being worked on. The drain waits on connections, and a caller that hung
-  // up leaves none while its actions still run: stop() waits for these too, so each is audited.
-  const inFlight = new Set<Promise<void>>();
+  // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
+  // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
+  const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
 
   const context = createRequestContext({
-    forRequest: () => client.forRequest(),
+    forRequest: (scope) => client.forRequest({ deadline: Deadline.at(drain.deadlineOf(scope.arrivedAt)) }),
+    shutdownRefuses: (scope) => !drain.admits(drain.deadlineOf(scope.arrivedAt)),
+    serviceOptions: { onUnknownValue: unknownAwsValueReporter(logger, metrics) },
     cursors: new CampaignCursors(config.cursorSecret),
     actionScopes: Object.freeze({ start: config.startScope, stop: config.stopScope }),
     metrics,
@@ -81,30 +85,26 @@ export async function createGateway({
 
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
-  httpServer.on(
-    'request',
-    createRouter({
+  const route = createRouter({
       loggers: { logger, events: eventLogger(logger) },
       metrics,
       explorer,
       servesMetrics: metricsServer === undefined,
       unready() {
-        if (draining) return { status: 'draining' };
+        if (drain.draining) return { status: 'draining' };
         const reason = notReadyReason?.();
         return reason ? { status: 'not ready', reason } : undefined;
       },
       graphql(req, res, search, scope) {
         const handled = graphql(req, res, search, scope);
-        const settled = handled.then(
-          () => undefined,
-          () => undefined,
-        );
-        inFlight.add(settled);
-        void settled.then(() => inFlight.delete(settled));
+        drain.track(handled, res, drain.deadlineOf(scope.arrivedAt));
         return handled;
       },
-    }),
-  );
+  });
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    drain.arrived(res);
+    route(req, res);
+  });
 
   return {
     httpServer,
@@ -121,15 +121,8 @@ export async function createGateway({
       });
     },
     async stop() {
-      draining = true;
-      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      const drainEndsAt = performance.now() + drainLimitMs(config.upstream.deadlineMs);
+      await drain.stop(httpServer);
       await apollo.stop();
-      // Their AWS work ends by the request deadline, so this wait ends within the drain's own limit.
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, drainEndsAt - performance.now()))));
-      await Promise.race([Promise.all(inFlight), limit]);
-      clearTimeout(timer);
       if (metricsServer?.listening) await closeServer(metricsServer);
     },
   };

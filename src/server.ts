@@ -77,7 +77,12 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    // A second signal must not end the drain early: with no listener left, Node's default would
+    // kill the process with actions still at AWS. SIGKILL remains the way to stop it at once.
+    if (stopping) {
+      logger.warn({ signal }, 'already draining: the signal is ignored until requests in flight are finished');
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'draining: finishing requests in flight');
     gateway
@@ -95,6 +100,6 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
         process.exit(1);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

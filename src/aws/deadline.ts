@@ -16,6 +16,15 @@ export class Deadline {
     return deadline;
   }
 
+  /**
+   * A deadline at `at` on the `performance.now()` clock (a request's arrival plus its allowance,
+   * say); already passed when `at` is.
+   */
+  static at(at: number): Deadline {
+    const ms = at - performance.now();
+    return ms > 0 ? Deadline.in(ms) : Deadline.passed();
+  }
+
   /** A deadline that has already passed: nothing bounded by it is sent. */
   static passed(): Deadline {
     const deadline = new Deadline();

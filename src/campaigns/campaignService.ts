@@ -12,6 +12,7 @@ import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
+import { isKnownCampaignState, UnknownAwsValue } from './types';
 import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
@@ -37,8 +38,16 @@ export interface ListOptions {
   connectInstanceId: string | null;
 }
 
-/** What one id of a state batch came back as: its state, null when AWS does not know it, or an error. */
-export type StateLookup = CampaignState | null | Error;
+/**
+ * What one id of a state batch came back as: its state, a state this gateway does not know, null
+ * when AWS does not know the campaign, or an error.
+ */
+export type StateLookup = CampaignState | UnknownAwsValue | null | Error;
+
+export interface CampaignServiceOptions {
+  /** Told of every value AWS answers that this gateway does not know (a state AWS added later, say). */
+  onUnknownValue?(field: string, value: string): void;
+}
 
 /**
  * Campaign operations over one request's `CampaignsApi` (its AWS budget and deadline). Documented
@@ -46,7 +55,10 @@ export type StateLookup = CampaignState | null | Error;
  * AwsCallBudgetExceededError once the request has used its AWS calls. Knows nothing of GraphQL.
  */
 export class CampaignService {
-  constructor(private readonly aws: CampaignsApi) {}
+  constructor(
+    private readonly aws: CampaignsApi,
+    private readonly options: CampaignServiceOptions = {},
+  ) {}
 
   /**
    * Runs one lifecycle action (start, pause, resume, stop: see CAMPAIGN_ACTIONS) on a campaign.
@@ -93,7 +105,8 @@ export class CampaignService {
         throw readError('GetCampaignStateBatch', err);
       }
       for (const row of output.successfulRequests ?? []) {
-        if (row.campaignId !== undefined && row.state !== undefined) found.set(row.campaignId, row.state);
+        if (row.campaignId === undefined || row.state === undefined) continue;
+        found.set(row.campaignId, isKnownCampaignState(row.state) ? row.state : this.unknownValue('state', row.state));
       }
       for (const row of output.failedRequests ?? []) {
         if (row.campaignId === undefined) continue;
@@ -117,6 +130,11 @@ export class CampaignService {
         ? lookup
         : new UpstreamError('GetCampaignStateBatch', 'UPSTREAM_ERROR', new Error(`no row for campaign ${id}`));
     });
+  }
+
+  private unknownValue(field: string, value: string): UnknownAwsValue {
+    this.options.onUnknownValue?.(field, value);
+    return new UnknownAwsValue(field, value);
   }
 
   /**

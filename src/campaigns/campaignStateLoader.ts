@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { STATE_BATCH_LIMIT, type CampaignService } from './campaignService';
-import type { CampaignState } from './types';
+import type { CampaignState, UnknownAwsValue } from './types';
 
-export type CampaignStateLoader = DataLoader<string, CampaignState | null>;
+/** A campaign's state; a state this gateway does not know yet; null when AWS does not know the campaign. */
+export type CampaignStateLoader = DataLoader<string, CampaignState | UnknownAwsValue | null>;
 
 /**
  * Per-request loader of campaign states: every `state` field of one operation is batched into

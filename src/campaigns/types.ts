@@ -4,6 +4,25 @@ import type { CampaignExceptionName } from '../aws/exceptions';
 /** AWS's campaign states ("Running", ...); GraphQL exposes them as RUNNING, ... */
 export { CampaignState };
 
+const KNOWN_STATES: ReadonlySet<string> = new Set(Object.values(CampaignState));
+
+/** Whether AWS's `state` is one this gateway knows (AWS may add states later). */
+export function isKnownCampaignState(state: string): state is CampaignState {
+  return KNOWN_STATES.has(state);
+}
+
+/**
+ * A value AWS answered for an enum this gateway does not know yet (a state AWS added later, say
+ * `Archived`): kept apart from the known values, so that a field can answer null and say why.
+ */
+export class UnknownAwsValue {
+  constructor(
+    /** What it was the value of, e.g. `state`. */
+    readonly field: string,
+    readonly value: string,
+  ) {}
+}
+
 /**
  * What a GraphQL `Campaign` stands for: its id. Every other field comes through the request's
  * loaders, which rows of ListCampaigns prime (so a listed name costs no DescribeCampaign).

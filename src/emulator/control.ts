@@ -18,7 +18,8 @@ import type { EmulatorCampaign, OperationName } from './types';
  *                                 {action:'clear'}
  *   POST   /__emulator/reset      -> store back to seed, calls and faults cleared
  *   GET    /__emulator/campaigns  -> {campaigns} (with emulator-only `state`)
- *   POST   /__emulator/campaigns  {id, ...partial campaign} -> {campaign} (insert or merge)
+ *   POST   /__emulator/campaigns  {id, ...partial campaign} -> {campaign} (insert or merge; `state` may
+ *                                 also be one AWS may add later, any PascalCase word such as "Archived")
  */
 export const CONTROL_PREFIX = '/__emulator/';
 

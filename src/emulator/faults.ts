@@ -1,5 +1,5 @@
-import { isCampaignState } from './store';
-import { OPERATION_NAMES, type CampaignStateWire, type OperationName } from './types';
+import { isAnsweredCampaignState } from './store';
+import { OPERATION_NAMES, type AnsweredCampaignStateWire, type OperationName } from './types';
 import { ERROR_NAME_PATTERN, ServiceError } from './wire';
 
 export interface FailSpec {
@@ -7,7 +7,7 @@ export interface FailSpec {
   name: string;
   message?: string;
   /** Body member `state`; InvalidCampaignStateException always carries one (default: the campaign's state). */
-  state?: CampaignStateWire;
+  state?: AnsweredCampaignStateWire;
   /** Overrides the modelled status. */
   status?: number;
 }
@@ -73,7 +73,7 @@ function checkFailSpec(error: unknown): FailSpec {
     throw new TypeError(`error.name must match ${ERROR_NAME_PATTERN.source}`);
   }
   if (message !== undefined && typeof message !== 'string') throw new TypeError('error.message must be a string');
-  if (state !== undefined && !isCampaignState(state)) throw new TypeError(`Unknown campaign state: ${String(state)}`);
+  if (state !== undefined && !isAnsweredCampaignState(state)) throw new TypeError(`Unknown campaign state: ${String(state)}`);
   if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 599)) {
     throw new TypeError('error.status must be an integer between 300 and 599');
   }
@@ -185,7 +185,7 @@ export class Faults implements FaultInjector {
 }
 
 /** The ServiceError an injected failure answers with. */
-export function failureToError(spec: FailSpec, currentState: CampaignStateWire | undefined): ServiceError {
+export function failureToError(spec: FailSpec, currentState: AnsweredCampaignStateWire | undefined): ServiceError {
   const state = spec.state ?? (spec.name === 'InvalidCampaignStateException' ? currentState ?? 'Running' : undefined);
   return new ServiceError(spec.name, spec.message, { status: spec.status, state });
 }

@@ -8,7 +8,9 @@ import { MemoryCampaignStore, type CampaignStore } from './store';
 import type { OperationName, RecordedCall } from './types';
 
 export type {
+  AnsweredCampaignStateWire,
   CampaignStateWire,
+  LaterCampaignStateWire,
   ChannelSubtypeConfigWire,
   EmulatorCampaign,
   JsonObject,

@@ -1,6 +1,6 @@
 import { CAMPAIGN_ACTIONS, actionByOperation } from '../campaigns/campaignActions';
 import { campaignIdProblem, type MemoryCampaignStore } from './store';
-import type { CampaignStateWire, EmulatorCampaign, OperationName } from './types';
+import type { AnsweredCampaignStateWire, EmulatorCampaign, OperationName } from './types';
 import { ServiceError, validationError } from './wire';
 
 /** A request matched to an operation (the @http traits of the model). */
@@ -81,7 +81,7 @@ export class Operations {
   constructor(private readonly store: MemoryCampaignStore) {}
 
   /** Current state of the campaign a route names, for InvalidCampaignStateException faults. */
-  stateOf(route: Route): CampaignStateWire | undefined {
+  stateOf(route: Route): AnsweredCampaignStateWire | undefined {
     if (route.rawId === undefined) return undefined;
     const id = decodeLabel(route.rawId);
     return id === undefined ? undefined : this.store.peek(id)?.state;
@@ -121,7 +121,7 @@ export class Operations {
     const action = actionByOperation(operation);
     if (action === undefined) throw new ServiceError('InternalServerException', `No transition for ${operation}`);
     const rule = CAMPAIGN_ACTIONS[action];
-    if (!(rule.from as readonly CampaignStateWire[]).includes(campaign.state)) {
+    if (!(rule.from as readonly AnsweredCampaignStateWire[]).includes(campaign.state)) {
       throw new ServiceError(
         'InvalidCampaignStateException',
         `Campaign ${campaign.id} is in state ${campaign.state} and cannot be ${rule.verb}`,
@@ -146,7 +146,7 @@ export class Operations {
         `1 validation error detected: Value at 'campaignIds' failed to satisfy constraint: Member must have length between 1 and 25`,
       );
     }
-    const successfulRequests: { campaignId: string; state: CampaignStateWire }[] = [];
+    const successfulRequests: { campaignId: string; state: AnsweredCampaignStateWire }[] = [];
     const failedRequests: { campaignId: string; failureCode: 'ResourceNotFound' }[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as string;

@@ -1,4 +1,4 @@
-import { CAMPAIGN_STATES, type CampaignStateWire, type EmulatorCampaign } from './types';
+import { CAMPAIGN_STATES, type AnsweredCampaignStateWire, type CampaignStateWire, type EmulatorCampaign } from './types';
 
 /** CampaignId as newer models constrain it (the bundled model still allows 0..256 and `*`). */
 export const CAMPAIGN_ID_PATTERN = /^[-:/a-zA-Z0-9]+$/;
@@ -17,6 +17,11 @@ export function campaignIdProblem(id: string, member: string): string | undefine
 
 export function isCampaignState(value: unknown): value is CampaignStateWire {
   return typeof value === 'string' && (CAMPAIGN_STATES as readonly string[]).includes(value);
+}
+
+/** A state the emulator may answer: a documented one, or one AWS may add later (a PascalCase word). */
+export function isAnsweredCampaignState(value: unknown): value is AnsweredCampaignStateWire {
+  return isCampaignState(value) || (typeof value === 'string' && /^[A-Z][a-zA-Z]{1,31}$/.test(value));
 }
 
 export interface CampaignStore {
@@ -60,7 +65,7 @@ export class MemoryCampaignStore implements CampaignStore {
   put(campaign: Partial<EmulatorCampaign> & { id: string }): EmulatorCampaign {
     const problem = campaignIdProblem(campaign.id, 'id');
     if (problem !== undefined) throw new TypeError(problem);
-    if (campaign.state !== undefined && !isCampaignState(campaign.state)) {
+    if (campaign.state !== undefined && !isAnsweredCampaignState(campaign.state)) {
       throw new TypeError(`Unknown campaign state: ${String(campaign.state)}`);
     }
     const patch = structuredClone(campaign);

@@ -5,6 +5,15 @@
 
 export type CampaignStateWire = 'Initialized' | 'Running' | 'Paused' | 'Stopped' | 'Failed' | 'Completed';
 
+/**
+ * A state AWS may add later (say `Archived`): a PascalCase word that is none of CAMPAIGN_STATES.
+ * A campaign can be put in one (store, control API) to see how a client copes; no action leaves it.
+ */
+export type LaterCampaignStateWire = string & { readonly laterCampaignState?: never };
+
+/** What the emulator may answer as a campaign's state. */
+export type AnsweredCampaignStateWire = CampaignStateWire | LaterCampaignStateWire;
+
 export const CAMPAIGN_STATES: readonly CampaignStateWire[] = [
   'Initialized',
   'Running',
@@ -79,7 +88,7 @@ export interface EmulatorCampaign {
   arn: string;
   name: string;
   connectInstanceId: string;
-  state: CampaignStateWire;
+  state: AnsweredCampaignStateWire;
   /** AWS ExternalCampaignType, in both DescribeCampaign and ListCampaigns answers. */
   type?: 'MANAGED' | 'JOURNEY';
   channelSubtypeConfig?: ChannelSubtypeConfigWire;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { CampaignStateWire } from './types';
+import type { AnsweredCampaignStateWire } from './types';
 
 /**
  * restJson1 response writing, as the AWS SDK v3 reads it:
@@ -43,9 +43,9 @@ export const ERROR_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.]{0,127}$/;
 export class ServiceError extends Error {
   readonly errorName: string;
   readonly status: number;
-  readonly state: CampaignStateWire | undefined;
+  readonly state: AnsweredCampaignStateWire | undefined;
 
-  constructor(errorName: string, message?: string, options: { status?: number; state?: CampaignStateWire } = {}) {
+  constructor(errorName: string, message?: string, options: { status?: number; state?: AnsweredCampaignStateWire } = {}) {
     super(message ?? DEFAULT_MESSAGES[errorName] ?? errorName);
     this.name = 'ServiceError';
     this.errorName = errorName;
@@ -79,7 +79,7 @@ export function writeOk(res: ServerResponse, json?: string): void {
 }
 
 export function writeError(res: ServerResponse, error: ServiceError): void {
-  const payload: { message: string; state?: CampaignStateWire } = { message: error.message };
+  const payload: { message: string; state?: AnsweredCampaignStateWire } = { message: error.message };
   if (error.errorName === 'InvalidCampaignStateException') {
     // `state` is a required member of InvalidCampaignStateException.
     payload.state = error.state ?? 'Running';

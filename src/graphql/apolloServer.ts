@@ -1,6 +1,4 @@
-import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -11,6 +9,7 @@ import type { ContextValue } from './context';
 import { formatError, isUnexpected } from './errors';
 import { refuseSubscriptions } from './clientMistakes';
 import { inlineTraceWhenAsked } from './inlineTraceWhenAsked';
+import { shutdownRefusal } from './shutdownRefusal';
 import { buildSchema } from './schema';
 import { operationLimits } from './limits/operationLimits';
 import { startFanOutLimit } from './limits/startFanOut';
@@ -19,7 +18,6 @@ import { awsCallBudgetLimit } from './limits/awsCallBudget';
 export interface ApolloOptions {
   production: boolean;
   logger: Logger;
-  httpServer: Server;
   /** What GET /graphql answers a browser outside production; Apollo Sandbox when not given. */
   landingPage?: ApolloServerPlugin;
   config: Pick<
@@ -31,19 +29,7 @@ export interface ApolloOptions {
     | 'startScope'
     | 'stopScope'
     | 'schemaAuthDirectives'
-    | 'upstream'
   >;
-}
-
-/** How long past the request deadline draining waits for an answer to be written. */
-export const DRAIN_MARGIN_MS = 2000;
-
-/**
- * On stop, how long requests in flight may run on before their connections are closed: their AWS
- * work ends by the request deadline, so a little longer than that answers every one of them.
- */
-export function drainLimitMs(deadlineMs: number): number {
-  return deadlineMs + DRAIN_MARGIN_MS;
 }
 
 /** Logs every undocumented failure in full, with the request's id (callers see it masked). */
@@ -63,7 +49,7 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
   },
 };
 
-export function createApolloServer({ production, logger, httpServer, landingPage, config }: ApolloOptions): ApolloServer<ContextValue> {
+export function createApolloServer({ production, logger, landingPage, config }: ApolloOptions): ApolloServer<ContextValue> {
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
     schema: buildSchema({
@@ -88,8 +74,8 @@ export function createApolloServer({ production, logger, httpServer, landingPage
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      // On stop: stop accepting connections and wait (up to drainLimitMs) for requests in flight.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainLimitMs(config.upstream.deadlineMs) }),
+      // Shutdown is the HTTP layer's (src/http/drain.ts); this refuses what the drain cannot wait for.
+      shutdownRefusal,
       production ? ApolloServerPluginLandingPageDisabled() : (landingPage ?? ApolloServerPluginLandingPageLocalDefault({ embed: true })),
       // No field has a cache hint, so the implicit cache-control plugin only ever answered
       // `cache-control: no-store`, at a cost on every field; the HTTP handler sends that header now.

@@ -20,6 +20,11 @@ export interface ContextValue {
   loaders: CampaignLoaders;
   /** Signs and checks the campaign list's cursors (one key per gateway). */
   cursors: CampaignCursors;
+  /**
+   * True once the process is shutting down and the drain cannot wait for this request's deadline:
+   * it is then refused before anything runs (see shutdownRefusal.ts).
+   */
+  shutdownRefuses(): boolean;
   /** Records one attempt of a lifecycle action: the audit log line and the counters. */
   recordAction(action: CampaignActionName, attempt: ActionAttempt): void;
 }

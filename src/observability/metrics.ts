@@ -15,6 +15,8 @@ export interface Metrics {
   graphqlDuration: Histogram<'operation_name' | 'operation_type' | 'outcome'>;
   /** GraphQL HTTP requests being served right now. */
   graphqlInFlight: Gauge;
+  /** Values AWS answered that the gateway does not know (a state AWS added later), by field and value (capped). */
+  unknownAwsValue: Counter<'field' | 'value'>;
   /** Bounds the `operation_name` label. */
   operationNames: OperationNameLabels;
 }
@@ -66,6 +68,12 @@ export function createMetrics(): Metrics {
     graphqlInFlight: new Gauge({
       name: 'campaign_gateway_graphql_requests_in_flight',
       help: 'GraphQL requests received and not yet answered.',
+      registers: [registry],
+    }),
+    unknownAwsValue: new Counter({
+      name: 'campaign_gateway_unknown_aws_value_total',
+      help: 'Values AWS answered that this gateway does not know (e.g. a campaign state AWS added later), answered null; by field and value (the first 20 distinct values, then "(other)").',
+      labelNames: ['field', 'value'],
       registers: [registry],
     }),
     operationNames: new OperationNameLabels(MAX_OPERATION_NAMES),

@@ -8,6 +8,8 @@ import type { Logger } from './logger';
  */
 export interface RequestScope {
   readonly requestId: string;
+  /** When the request's headers were in (performance.now() clock): its deadline counts from here. */
+  readonly arrivedAt: number;
   /**
    * The request's logger for anything (errors included), with every redaction path; every line it
    * writes carries `requestId`. Made on first use: most requests write no such line.
@@ -42,6 +44,7 @@ export function createRequestScope(requestId: string, response: ServerResponse, 
   let logger: Logger | undefined;
   return {
     requestId,
+    arrivedAt: performance.now(),
     response,
     events: loggers.events.child({ requestId }),
     get logger() {

@@ -11,7 +11,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig } from '../../src/config';
 import { CampaignCursors } from '../../src/campaigns/campaignCursor';
-import { drainLimitMs } from '../../src/graphql/apolloServer';
+import { Drain, drainLimitMs, longestStopMs } from '../../src/http/drain';
 import { startHarness } from '../helpers/gatewayHarness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -143,16 +143,27 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('gives the pod longer to stop than the gateway can take: SHUTDOWN_DELAY_MS + UPSTREAM_DEADLINE_MS + the drain limit', () => {
+  it('gives the pod longer to stop than the gateway can take: SHUTDOWN_DELAY_MS + the drain limit (UPSTREAM_DEADLINE_MS + the margin)', () => {
     const { config } = podConfig();
     const spec = deployment().spec!.template.spec!;
     expect(container().lifecycle?.preStop).toBeUndefined();
     // Long enough for the endpoint removal to reach kube-proxy and load balancers.
     expect(config.shutdownDelayMs).toBeGreaterThanOrEqual(5000);
-    // A request accepted just before the listener closes may run its whole deadline, and the drain
-    // waits up to its limit: the sum is the conservative bound.
-    const stopMs = config.shutdownDelayMs + config.upstream.deadlineMs + drainLimitMs(config.upstream.deadlineMs);
+    const drain = { shutdownDelayMs: config.shutdownDelayMs, deadlineMs: config.upstream.deadlineMs };
+    // A request's deadline counts from its arrival, and the listener closes at the end of the
+    // delay: the last request the drain waits for ends its AWS work by delay + deadline.
+    const stopMs = longestStopMs(drain);
+    expect(stopMs).toBe(config.shutdownDelayMs + drainLimitMs(config.upstream.deadlineMs));
     expect(spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(stopMs);
+    // What the drain admits, on the code's own clock: a request arriving just before the listener
+    // closes is run (its deadline ends in time for the drain to wait for its answer), one arriving
+    // after it (on a kept-alive connection) is refused before any AWS call.
+    const sigterm = 1_000_000;
+    const gateway = new Drain({ ...drain, now: () => sigterm });
+    gateway.begin();
+    const admitsArrivalAt = (arrivedAt: number) => gateway.admits(gateway.deadlineOf(arrivedAt));
+    expect(admitsArrivalAt(sigterm + config.shutdownDelayMs - 1)).toBe(true);
+    expect(admitsArrivalAt(sigterm + config.shutdownDelayMs + 1)).toBe(false);
     // The rollout never stops an old pod before a new one is ready.
     expect(deployment().spec!.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   });

@@ -288,6 +288,24 @@ describe('emulator operations through the real SDK', () => {
       expect(fx.emulator.callCount()).toBe(0);
     });
 
+    it('puts a campaign in a state AWS may add later (store or control API), answers it as AWS would, and lets no action leave it', async () => {
+      fx.emulator.store.put({ id: 'later-state', state: 'Archived' });
+      expect((await fx.client.send(new GetCampaignStateCommand({ id: 'later-state' }))).state).toBe('Archived');
+      const batch = await fx.client.send(new GetCampaignStateBatchCommand({ campaignIds: ['later-state'] }));
+      expect(batch.successfulRequests).toEqual([{ campaignId: 'later-state', state: 'Archived' }]);
+      const error = await caught(() => fx.client.send(new StartCampaignCommand({ id: 'later-state' })));
+      expect(error).toBeInstanceOf(InvalidCampaignStateException);
+      expect((error as InvalidCampaignStateException).state).toBe('Archived');
+      const control = await fetch(`${fx.emulator.url}/__emulator/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'later-state-2', state: 'Suspended' }),
+      });
+      expect(control.status).toBe(200);
+      // Not a state AWS could name: refused.
+      expect(() => fx.emulator.store.put({ id: 'x', state: 'archived; drop' as never })).toThrow(TypeError);
+    });
+
     it('fills defaults for new campaigns and copies on read', async () => {
       const created = fx.emulator.store.put({ id: 'new-campaign' });
       expect(created).toMatchObject({

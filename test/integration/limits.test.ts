@@ -116,6 +116,36 @@ describe('size limits (graphql-armor), refused before anything runs', () => {
     ]);
   });
 
+  it("audits a refused action under the campaign id of its variable's default, or of the variable the request gives", async () => {
+    const query = 'mutation Start($id: ID! = "demo-spring-renewals") { startCampaign(id: $id) { __typename } }';
+    const byGet = (variables: string, requestId: string) =>
+      fetch(`${h.url}?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`, {
+        headers: { 'apollo-require-preflight': 'true', 'x-request-id': requestId },
+      }).then((res) => res.text().then(() => res.status));
+    expect(await byGet('{}', 'default-id')).toBe(405);
+    expect(await byGet('{"id":"demo-payment-followup"}', 'given-id')).toBe(405);
+    expect(await byGet('{"id":42}', 'integer-id')).toBe(405);
+    expect(h.emulator.callCount()).toBe(0);
+    const audited = (requestId: string) => h.logs.filter((l) => l.event === 'campaign.start' && l.requestId === requestId);
+    expect(audited('default-id')).toEqual([expect.objectContaining({ campaignId: 'demo-spring-renewals', outcome: 'error', errorCode: 'BAD_REQUEST' })]);
+    expect(audited('given-id')).toEqual([expect.objectContaining({ campaignId: 'demo-payment-followup', outcome: 'error', errorCode: 'BAD_REQUEST' })]);
+    expect(audited('integer-id')).toEqual([expect.objectContaining({ campaignId: '42', outcome: 'error', errorCode: 'BAD_REQUEST' })]);
+  });
+
+  it('writes no audit line for a start refused while parsing (over MAX_QUERY_TOKENS): no action can be known; the request line says what was refused', async () => {
+    const padding = Array(1001).fill('__typename').join(' ');
+    const res = await h.graphql(`mutation { startCampaign(id: "demo-spring-renewals") { ${padding} } }`, undefined, { 'x-request-id': 'too-many-tokens' });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(h.emulator.callCount()).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = h.logs.filter((l) => l.requestId === 'too-many-tokens');
+    expect(lines.filter((l) => typeof l.event === 'string' && l.event.startsWith('campaign.'))).toEqual([]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ event: 'graphql.request', outcome: 'rejected', status: 400, operationType: null, errorCodes: ['GRAPHQL_PARSE_FAILED'] }),
+    );
+  });
+
   it('refuses more than 10 directives', async () => {
     const fields = Array.from({ length: 11 }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ');
     const res = await h.graphql(`{ ${fields} }`);

@@ -62,15 +62,25 @@ export function dialingSelections(operation: OperationDefinitionNode, document: 
   return actionSelections(operation, document).filter(({ action }) => CAMPAIGN_ACTIONS[action].dials);
 }
 
-/** The campaign id an action selection names, literally or through a variable, when it is a string. */
-function campaignIdOf(field: FieldNode, variables: Record<string, unknown> | undefined): string | null {
+/** An `ID` argument's value as graphql-js would coerce it: a string, or an integer as its digits. */
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  return Number.isSafeInteger(value) ? String(value) : null;
+}
+
+/**
+ * The campaign id an action selection names: literally, through a variable the request gives, or
+ * through that variable's default. Null when it names none that could run (e.g. a variable given
+ * as null, or of the wrong type).
+ */
+function campaignIdOf(field: FieldNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string | null {
   const value = field.arguments?.find((arg) => arg.name.value === 'id')?.value;
-  if (value?.kind === Kind.STRING) return value.value;
-  if (value?.kind === Kind.VARIABLE) {
-    const given = variables?.[value.name.value];
-    return typeof given === 'string' ? given : null;
-  }
-  return null;
+  if (value?.kind === Kind.STRING || value?.kind === Kind.INT) return value.value;
+  if (value?.kind !== Kind.VARIABLE) return null;
+  const name = value.name.value;
+  if (variables !== undefined && Object.prototype.hasOwnProperty.call(variables, name)) return idOf(variables[name]);
+  const fallback = operation.variableDefinitions?.find((definition) => definition.variable.name.value === name)?.defaultValue;
+  return fallback?.kind === Kind.STRING || fallback?.kind === Kind.INT ? fallback.value : null;
 }
 
 /** Audits every action of a refused operation: refusals are attempts too. */
@@ -83,7 +93,7 @@ export function auditRefusal(
   const { contextValue, request } = requestContext;
   for (const { action, field } of actionSelections(operation, document)) {
     contextValue.recordAction(action, {
-      campaignId: campaignIdOf(field, request.variables),
+      campaignId: campaignIdOf(field, operation, request.variables),
       principal: contextValue.principal.subject,
       outcome: 'error',
       errorCode,

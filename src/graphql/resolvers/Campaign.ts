@@ -1,7 +1,8 @@
 import type { CampaignResolvers } from '../../generated/graphql';
-import type { CampaignDetails, CampaignRef, CampaignSummary } from '../../campaigns/types';
+import { UnknownAwsValue, type CampaignDetails, type CampaignRef, type CampaignSummary } from '../../campaigns/types';
 import { CAMPAIGN_ACTIONS, availableActions } from '../../campaigns/campaignActions';
 import type { ContextValue } from '../context';
+import { unknownCampaignStateError } from '../unknownAwsValue';
 
 type SummaryField = Exclude<keyof CampaignSummary, 'id'>;
 type DetailsField = Exclude<keyof CampaignDetails, keyof CampaignSummary>;
@@ -48,11 +49,17 @@ export const Campaign: CampaignResolvers = {
   async __resolveReference({ id }, ctx) {
     return (await ctx.loaders.campaignState.load(id)) === null ? null : { id };
   },
-  state: (campaign, _args, ctx) => ctx.loaders.campaignState.load(campaign.id),
+  // A state AWS added after this gateway was built is answered null (availableActions says why).
+  async state(campaign, _args, ctx) {
+    const state = await ctx.loaders.campaignState.load(campaign.id);
+    return state instanceof UnknownAwsValue ? null : state;
+  },
   // From the state the request already loads (no AWS call of its own), by the table the emulator's
-  // state machine uses too. A failed state read throws here: this field is null, not the campaign.
+  // state machine uses too. A failed state read throws here: this field is null, not the campaign;
+  // so does a state this gateway does not know, whose actions cannot be told.
   async availableActions(campaign, _args, ctx) {
     const state = await ctx.loaders.campaignState.load(campaign.id);
+    if (state instanceof UnknownAwsValue) throw unknownCampaignStateError(state);
     return state === null ? [] : availableActions(state).map((action) => CAMPAIGN_ACTIONS[action].enumValue);
   },
   name: fromSummary('name'),
