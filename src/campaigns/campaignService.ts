@@ -4,7 +4,8 @@ import {
   ListCampaignsCommand,
   type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
+import { AwsCallFailure } from '../aws/callFailure';
+import type { CampaignsApi } from '../aws/campaignsClient';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';

@@ -1,4 +1,4 @@
-import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '../aws/campaignsClient';
+import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '../aws/callFailure';
 import type { CampaignFailure } from './types';
 
 export { AwsCallBudgetExceededError };

@@ -4,7 +4,7 @@ import { isEnumType, isObjectType, isUnionType, type GraphQLSchema } from 'graph
 import { CAMPAIGN_ACTIONS, CAMPAIGN_ACTION_NAMES, availableActions } from '../../src/campaigns/campaignActions';
 import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
 import { MODELLED_ERROR_STATUS } from '../../src/emulator/wire';
-import { MUTATING_OPERATIONS } from '../../src/aws/campaignsClient';
+import { MUTATING_OPERATIONS } from '../../src/aws/operations';
 import { buildSchema } from '../../src/graphql/schema';
 
 const schema: GraphQLSchema = buildSchema();

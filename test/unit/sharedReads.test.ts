@@ -9,7 +9,8 @@ import {
   type GetCampaignStateBatchCommandInput,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsCallBudgetExceededError, AwsCallFailure, createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
+import { AwsCallBudgetExceededError, AwsCallFailure } from '../../src/aws/callFailure';
+import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
 import { Deadline } from '../../src/aws/deadline';
 
 const awsMock = mockClient(ConnectCampaignsV2Client);
