@@ -92,6 +92,31 @@ export interface Config {
     /** Most read answers kept (least recently used dropped first). */
     readCacheMaxEntries: number;
   };
+  /** The AWS call governor (docs/quota.md): one rate for every replica and every Campaigns operation. */
+  quota: {
+    /** Calls per second all replicas together may make (the account's quota, less what other tools use). */
+    callsPerSecond: number;
+    /** Most calls at once after a quiet spell. */
+    burst: number;
+    /** Tokens reads never take, kept for actions (stop and pause first); less than `burst`. */
+    reserve: number;
+    /**
+     * Replicas sharing the rate without Redis: each spends 1/`replicas` of it. With Redis, the share
+     * one replica spends while Redis is unavailable.
+     */
+    replicas: number;
+  };
+  /** Shared state of the replicas (the governor's bucket); undefined runs all of it in-process. */
+  redis:
+    | {
+        /** `redis://` or `rediss://` (TLS), with user and password when AUTH is on. */
+        url: string;
+        /** Before every key, so one Redis can serve several deployments. */
+        keyPrefix: string;
+        /** Past this a Redis command counts as failed, and the replica does without Redis. */
+        commandTimeoutMs: number;
+      }
+    | undefined;
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
     depth: number;
@@ -139,6 +164,46 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
   }
   return n;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) {
+    throw new ConfigError(name, `must be a number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+/** The governor's rate; the reserve must leave reads at least one token of the burst. */
+function quota(env: Env): Config['quota'] {
+  const burst = integer(env, 'AWS_CALLS_BURST', 5, 1, 100_000);
+  const reserve = integer(env, 'AWS_CALLS_RESERVE', Math.min(3, burst - 1), 0, 100_000);
+  if (reserve >= burst) throw new ConfigError('AWS_CALLS_RESERVE', `must be less than AWS_CALLS_BURST (${burst}), or reads never get a token`);
+  return {
+    callsPerSecond: decimal(env, 'AWS_CALLS_PER_SECOND', 2, 0.01, 100_000),
+    burst,
+    reserve,
+    replicas: integer(env, 'AWS_CALLS_REPLICAS', 1, 1, 1000),
+  };
+}
+
+function redis(env: Env): Config['redis'] {
+  const value = read(env, 'REDIS_URL');
+  if (value === undefined) return undefined;
+  if (!/^rediss?:\/\//.test(value)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (TLS)');
+  try {
+    new URL(value);
+  } catch {
+    // Not echoed: the URL may hold a password.
+    throw new ConfigError('REDIS_URL', 'must be a URL such as rediss://user:password@host:6379');
+  }
+  return {
+    url: value,
+    keyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'campaign-gateway:',
+    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 10, 10_000),
+  };
 }
 
 function required(env: Env, name: string, why: string): string {
@@ -234,6 +299,8 @@ export function loadConfig(env: Env = process.env): Config {
       readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
       readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
     },
+    quota: quota(env),
+    redis: redis(env),
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),
       aliases: integer(env, 'MAX_QUERY_ALIASES', 15, 0, 1000),

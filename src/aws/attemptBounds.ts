@@ -12,6 +12,8 @@ import { classifyAttempt, notSent, type ErrorShape } from './attemptClassifier';
 import { AwsCallFailure, type UpstreamAttempt } from './callFailure';
 import type { CampaignsCommand } from './campaignsClient';
 import type { Deadline } from './deadline';
+import type { Governor } from './governor';
+import type { TokenRequest } from './quota';
 
 /**
  * One call (one `send`, all its attempts). Kept by the command's input object, not on the
@@ -22,7 +24,14 @@ export interface CallState {
   readonly attempts: UpstreamAttempt[];
   readonly deadline: Deadline;
   readonly attemptTimeoutMs: number;
-  /** An attempt is on the wire (the deadline then cuts it, and its failure ends the call). */
+  readonly operation: string;
+  /** Each attempt takes a token of this kind from the governor first (none when ungoverned). */
+  readonly token: TokenRequest;
+  readonly governor: Governor | undefined;
+  /**
+   * An attempt is under way: waiting for its token (the governor ends that wait at the deadline)
+   * or on the wire (the deadline then cuts it, and its failure ends the call).
+   */
   inFlight: boolean;
   /** Set while the caller waits: ends the wait once the deadline has passed and nothing is on the wire. */
   endWait?: () => void;
@@ -59,9 +68,12 @@ const calls = new WeakMap<object, CallState>();
 const ATTEMPT_WATCH = Symbol('campaignGatewayAttemptWatch');
 type WatchedRequest = { [ATTEMPT_WATCH]?: AttemptWatch };
 
-export function startCall(command: CampaignsCommand, deadline: Deadline, attemptTimeoutMs: number): CallState {
+export function startCall(
+  command: CampaignsCommand,
+  bounds: Pick<CallState, 'deadline' | 'attemptTimeoutMs' | 'operation' | 'token' | 'governor'>,
+): CallState {
   if (calls.has(command.input)) throw new TypeError('a command object may be sent only once at a time');
-  const call: CallState = { attempts: [], deadline, attemptTimeoutMs, inFlight: false };
+  const call: CallState = { ...bounds, attempts: [], inFlight: false };
   calls.set(command.input, call);
   return call;
 }
@@ -117,13 +129,38 @@ export function untilOwnDeadline<T>(shared: Promise<T>, deadline: Deadline, oper
   });
 }
 
-/** Records and bounds every HTTP attempt; inside the SDK's retry and signing steps, so once per attempt. */
+/**
+ * Waits for the attempt's token. A refusal (no token before the deadline, or none free for a call
+ * that does not wait) is the attempt's end, recorded as not sent; the call then fails with it.
+ */
+async function waitForToken(call: CallState, token: Promise<void>): Promise<void> {
+  call.inFlight = true;
+  try {
+    await token;
+  } catch (err) {
+    call.attempts.push({ result: 'not-sent', error: notSent(err as Error) });
+    throw err;
+  } finally {
+    call.inFlight = false;
+    call.endWait?.();
+  }
+}
+
+/**
+ * Records and bounds every HTTP attempt, each taking its token from the governor first. It sits
+ * inside the SDK's retry and signing steps, so once per attempt: a retry (after a throttle, say) is
+ * governed like a first attempt, at its call's priority, so a throttled stop is retried ahead of
+ * reads. (Owning retries in the boundary instead would mean re-doing the SDK's retry quota and
+ * back-off.)
+ */
 export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> = {
   applyToStack(stack) {
     stack.add(
       (next) => async (args) => {
         const call = calls.get(args.input);
         if (!call) throw new TypeError('AWS calls go through CampaignsApi.send');
+        const token = call.governor?.take(call.token, call.operation, call.deadline);
+        if (token) await waitForToken(call, token);
         if (call.deadline.passed) {
           const err = notSent(abortError());
           call.attempts.push({ result: 'not-sent', error: err });
@@ -142,6 +179,7 @@ export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> =
           return output;
         } catch (err) {
           call.attempts.push({ result: classifyAttempt(err, { cut: watch.cut !== undefined }), error: err });
+          if ((err as ErrorShape | null)?.name === 'ThrottlingException') call.governor?.throttled(call.operation);
           throw err;
         } finally {
           clearTimeout(timer);

@@ -24,11 +24,13 @@ import type { Handler } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { classifyAttempt, notSent, type ErrorShape } from './attemptClassifier';
 import { abortError, endCall, finalError, startCall, untilDeadline, untilOwnDeadline, type CallState } from './attemptBounds';
-import { AwsCallBudgetExceededError, AwsCallFailure } from './callFailure';
+import { AwsCallBudgetExceededError, AwsCallFailure, type UpstreamAttempt } from './callFailure';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
 import type { AwsProviders } from './awsReadiness';
-import { MUTATING_OPERATIONS, operationOf } from './operations';
+import type { Governor } from './governor';
+import { MUTATING_OPERATIONS, operationOf, tokenRequestOf } from './operations';
+import { AwsQuotaUnavailableError, type CallPriority, type TokenRequest } from './quota';
 import { buildSdkClient } from './sdkClient';
 import { createSharedReads, type RequestSide } from './sharedReads';
 
@@ -83,6 +85,8 @@ export interface CampaignsClientOptions {
   retryDelayMs?: number;
   /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
   breaker?: CircuitBreakerPolicy;
+  /** Every attempt takes a token from it first (governor.ts); absent: calls are not rate-limited. */
+  governor?: Governor;
   /**
    * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES); absent or a max
    * age of 0: every request makes its own calls.
@@ -93,8 +97,18 @@ export interface CampaignsClientOptions {
 }
 
 export interface CampaignsClient {
-  /** A `CampaignsApi` for one GraphQL request, with its own deadline (default `deadlineMs`) and budget. */
-  forRequest(overrides?: { deadline?: Deadline; maxCalls?: number }): RequestCampaignsApi;
+  /**
+   * A `CampaignsApi` for one GraphQL request, with its own deadline (default `deadlineMs`) and
+   * budget. `priority`: the token priority of its reads (default `read`: a caller waits on them);
+   * actions always take their own (stop and pause `halt`, start and resume `dial`).
+   */
+  forRequest(overrides?: { deadline?: Deadline; maxCalls?: number; priority?: CallPriority }): RequestCampaignsApi;
+  /**
+   * A `CampaignsApi` for work no request waits on (background refreshes, the live-state poller):
+   * every call has a deadline of its own (`deadlineMs`), no request budget, and takes `refresh`
+   * tokens, the last ones the governor hands out.
+   */
+  forBackground(): CampaignsApi;
   /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
   retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
   /** The SDK client's own region and credential providers, which every call uses (start-up checks). */
@@ -112,17 +126,19 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const defaultMaxCalls = options.maxCallsPerRequest ?? DEFAULT_MAX_CALLS_PER_REQUEST;
   const reads = options.sharedReads ? createSharedReads(options.sharedReads) : undefined;
+  const { governor } = options;
 
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
     if (!options.breaker) return run();
     type Outcome = { ok: true; value: Output } | { ok: false; error: unknown };
-    // Answered failures pass the breaker as values, so that they count as successes.
+    // Answered failures pass the breaker as values, so that they count as successes; so do calls
+    // the governor held back (they say nothing about AWS).
     const outcome: Outcome = await options.breaker.execute(async () => {
       try {
         return { ok: true, value: await run() };
       } catch (error) {
-        if (call.attempts.length > 0 && call.attempts.every((a) => a.result !== 'answered')) throw error;
+        if (call.attempts.length > 0 && call.attempts.every((a) => a.result !== 'answered') && !quotaRefusal(call.attempts)) throw error;
         return { ok: false, error };
       }
     });
@@ -130,54 +146,73 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
     return outcome.value;
   }
 
-  return {
-    forRequest({ deadline = Deadline.in(deadlineMs), maxCalls = defaultMaxCalls } = {}) {
-      let callsMade = 0;
-      /** This request's own AWS call: budget, deadline, breaker, attempts, histogram. */
-      async function call<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
-        const operation = operationOf(command);
-        if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
-        callsMade++;
-        const end = histogram?.startTimer({ operation });
-        const state = startCall(command, deadline, options.requestTimeoutMs);
-        try {
-          if (deadline.passed) throw notSent(abortError());
-          const output = await sendOnce(command, state);
-          end?.({ outcome: 'success' });
-          return output;
-        } catch (err) {
-          const final = finalError(err, state.attempts);
-          end?.({ outcome: outcomeLabel(final) });
-          const attempts = state.attempts.length > 0 ? [...state.attempts] : [{ result: classifyAttempt(final), error: final }];
-          throw new AwsCallFailure(operation, attempts, final);
-        } finally {
-          endCall(command);
+  function forRequest({
+    deadline = Deadline.in(deadlineMs),
+    maxCalls = defaultMaxCalls,
+    priority = 'read' as CallPriority,
+  } = {}): RequestCampaignsApi {
+    let callsMade = 0;
+    /** This request's own AWS call: budget, deadline, tokens, breaker, attempts, histogram. */
+    async function call<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, token?: TokenRequest): Promise<Output> {
+      const operation = operationOf(command);
+      if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
+      callsMade++;
+      const end = histogram?.startTimer({ operation });
+      const bounds = { deadline, attemptTimeoutMs: options.requestTimeoutMs, operation, governor };
+      const state = startCall(command, { ...bounds, token: token ?? tokenRequestOf(operation, priority) });
+      try {
+        if (deadline.passed) throw notSent(abortError());
+        const output = await sendOnce(command, state);
+        end?.({ outcome: 'success' });
+        return output;
+      } catch (err) {
+        const refused = quotaRefusal(state.attempts);
+        const attempts = refused ? state.attempts.slice(0, -1) : [...state.attempts];
+        // Held back before anything was sent: the refusal itself. A retry held back: the last answer.
+        if (refused && attempts.every((a) => a.result === 'not-sent')) {
+          end?.({ outcome: 'error' });
+          throw refused;
         }
+        const final = refused ? attempts[attempts.length - 1]?.error : finalError(err, attempts);
+        end?.({ outcome: outcomeLabel(final) });
+        throw new AwsCallFailure(operation, attempts.length > 0 ? attempts : [{ result: classifyAttempt(final), error: final }], final);
+      } finally {
+        endCall(command);
       }
-      const side: RequestSide = {
-        call: (command) => call(command as CampaignsCommand),
-        // A joined call that failed for its leader's own reasons is asked again by those who joined it.
-        ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
-        wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
-      };
-      return {
-        get callsMade() {
-          return callsMade;
-        },
-        close: () => deadline.dispose(),
-        send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
-          if (!reads) return call(command);
-          const shared = reads.send(command, side);
-          if (shared) return shared as Promise<Output>;
-          if (!MUTATING_OPERATIONS.has(operationOf(command))) return call(command);
-          // Whatever the outcome (a lost answer may have changed it too), the campaign is read afresh next time.
-          const { id } = command.input as { id?: string };
-          return call(command).finally(() => {
-            if (id !== undefined) reads.forgetCampaign(id);
-          });
-        },
-      };
-    },
+    }
+    const side: RequestSide = {
+      call: (command, token) => call(command as CampaignsCommand, token),
+      // A joined call that failed for its leader's own reasons is asked again by those who joined it.
+      ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
+      wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
+    };
+    return {
+      get callsMade() {
+        return callsMade;
+      },
+      close: () => deadline.dispose(),
+      send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
+        if (!reads) return call(command);
+        const shared = reads.send(command, side);
+        if (shared) return shared as Promise<Output>;
+        if (!MUTATING_OPERATIONS.has(operationOf(command))) return call(command);
+        // Whatever the outcome (a lost answer may have changed it too), the campaign is read afresh next time.
+        const { id } = command.input as { id?: string };
+        return call(command).finally(() => {
+          if (id !== undefined) reads.forgetCampaign(id);
+        });
+      },
+    };
+  }
+
+  return {
+    forRequest,
+    forBackground: () => ({
+      send(command) {
+        const api = forRequest({ priority: 'refresh', maxCalls: Number.MAX_SAFE_INTEGER });
+        return api.send(command).finally(() => api.close());
+      },
+    }),
     async retrySettings() {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };
@@ -186,8 +221,17 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       region: () => client.config.region(),
       credentials: () => client.config.credentials(),
     },
-    destroy: () => client.destroy(),
+    destroy: () => {
+      governor?.close();
+      client.destroy();
+    },
   };
+}
+
+/** The governor's refusal, when it ended the call's last attempt. */
+function quotaRefusal(attempts: readonly UpstreamAttempt[]): AwsQuotaUnavailableError | undefined {
+  const last = attempts[attempts.length - 1]?.error;
+  return last instanceof AwsQuotaUnavailableError ? last : undefined;
 }
 
 function outcomeLabel(err: unknown): string {

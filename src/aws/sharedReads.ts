@@ -21,6 +21,7 @@ import {
   type SuccessfulCampaignStateResponse,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { LRUCache } from 'lru-cache';
+import type { TokenRequest } from './quota';
 
 /** A command as far as this module needs it (an SDK command of this service). */
 interface Command {
@@ -29,8 +30,12 @@ interface Command {
 
 /** How one request reaches AWS itself, as the boundary provides it. */
 export interface RequestSide {
-  /** Sends the command as this request's own AWS call: its budget, deadline, breaker and attempts. */
-  call(command: Command): Promise<unknown>;
+  /**
+   * Sends the command as this request's own AWS call: its budget, deadline, token, breaker and
+   * attempts. `token`: how the call asks the governor for its token (default: the request's read
+   * priority, waiting until the deadline).
+   */
+  call(command: Command, token?: TokenRequest): Promise<unknown>;
   /** Whether a failure of `call` was this request's own (budget spent, deadline passed), not AWS's answer. */
   ownFailure(err: unknown): boolean;
   /** `shared`, or this request's deadline failure if that comes first. */

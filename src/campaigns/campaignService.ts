@@ -6,12 +6,13 @@ import {
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure } from '../aws/callFailure';
 import type { CampaignsApi } from '../aws/campaignsClient';
+import { AwsQuotaUnavailableError } from '../aws/quota';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
-import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
+import type { CampaignActionResult, CampaignDetails, CampaignFailure, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
@@ -65,6 +66,7 @@ export class CampaignService {
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
+      if (err instanceof AwsQuotaUnavailableError) return { ok: false, failure: quotaFailure(err) };
       if (!(err instanceof AwsCallFailure)) throw err;
       // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
       // "invalid state" or "throttled" may be answering an action that did happen.
@@ -194,6 +196,7 @@ export class CampaignService {
  * refusal of the boundary (the request's AWS budget is spent) is passed on as it is.
  */
 function readError(operation: string, err: unknown): unknown {
+  if (err instanceof AwsQuotaUnavailableError) return new CampaignReadError(operation, quotaFailure(err));
   if (!(err instanceof AwsCallFailure)) return err;
   const failure = toCampaignFailure(err.cause);
   return failure !== null ? new CampaignReadError(operation, failure) : toUpstreamError(err);
@@ -201,4 +204,17 @@ function readError(operation: string, err: unknown): unknown {
 
 function lastPlace(items: CampaignPage['items']): ListPosition {
   return (items[items.length - 1] as CampaignPage['items'][number]).after;
+}
+
+/**
+ * The governor held the call back (the AWS call rate is spent, nothing was sent): a throttling
+ * answer the gateway gives itself, retryable, with no AWS request id.
+ */
+function quotaFailure(err: AwsQuotaUnavailableError): CampaignFailure {
+  return {
+    kind: 'ThrottlingException',
+    message: `Not sent: the AWS call rate is spent by more urgent calls; retry in about ${err.retryAfterMs} ms`,
+    retryable: true,
+    requestId: null,
+  };
 }
