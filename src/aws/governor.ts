@@ -93,6 +93,7 @@ export function createGovernor({ quota, replicas = 1, redis, metrics }: Governor
         (wait) => {
           redis.reportSuccess();
           reportRate(shared.lastRate);
+          if (wait === 0) local.debit();
           return wait;
         },
         (err: unknown) => {

@@ -34,7 +34,7 @@ export interface RedisLink {
   subscriber(): Redis;
   /** Whether Redis answers right now (connected, and no command failed since the last answer). */
   readonly available: boolean;
-  /** A command failed or timed out: Redis counts as unavailable until it answers again. */
+  /** A command failed or timed out: after a few in a row, Redis counts as unavailable until it answers again. */
   reportFailure(err: unknown): void;
   /** A command answered. */
   reportSuccess(): void;
@@ -45,6 +45,8 @@ export interface RedisLink {
 const reconnectDelay = (attempt: number): number => Math.min(100 * attempt, 1000);
 /** While commands fail on an open connection (a slow Redis), one PING this often says when it answers again. */
 const PROBE_MS = 1000;
+/** Commands failing in a row on an open connection before Redis counts as unavailable. */
+const FAILURES_FOR_OUTAGE = 3;
 /** Reasons stay short: ioredis messages name hosts and ports, never the password. */
 const REASON_MAX_CHARS = 200;
 
@@ -80,6 +82,7 @@ export function createRedisLink({ url, keyPrefix, commandTimeoutMs, log, availab
   let connected = false;
   let probe: NodeJS.Timeout | undefined;
   let closed = false;
+  let failuresInARow = 0;
   const where = safeUrl(url);
   availability?.set(0);
 
@@ -94,6 +97,7 @@ export function createRedisLink({ url, keyPrefix, commandTimeoutMs, log, availab
   }
 
   function up(): void {
+    failuresInARow = 0;
     if (state === 'up' || closed) return;
     const wasDown = state === 'down';
     state = 'up';
@@ -127,6 +131,9 @@ export function createRedisLink({ url, keyPrefix, commandTimeoutMs, log, availab
       return state === 'up';
     },
     reportFailure(err) {
+      // A lone timeout may be this process's own event loop running late; a closed connection is
+      // reported by its events at once.
+      if (connected && ++failuresInARow < FAILURES_FOR_OUTAGE) return;
       down(err);
       // Connected but not answering in time: probe until it does (a reconnect says so by itself).
       if (connected && !probe && !closed) {
@@ -137,6 +144,7 @@ export function createRedisLink({ url, keyPrefix, commandTimeoutMs, log, availab
       }
     },
     reportSuccess() {
+      failuresInARow = 0;
       if (state !== 'up' && connected) up();
     },
     async close() {

@@ -86,6 +86,15 @@ export class LocalBucket {
     return Math.max(1, Math.ceil((floor + 1 - this.tokens) / perMs));
   }
 
+  /**
+   * A token taken elsewhere (from the fleet's bucket in Redis) on this replica's account: should
+   * Redis go away, this replica falls back on its share already spent, not on a full bucket.
+   */
+  debit(): void {
+    this.refill(this.now());
+    this.tokens = Math.max(-this.quota.burst, this.tokens - 1);
+  }
+
   /** AWS throttled a call: cut the rate, and leave reads nothing above the reserve. */
   throttled(): void {
     const now = this.now();
