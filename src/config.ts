@@ -91,6 +91,18 @@ export interface Config {
     readCacheMaxAgeMs: number;
     /** Most read answers kept (least recently used dropped first). */
     readCacheMaxEntries: number;
+    /** Most bytes the kept read answers take (estimated from their JSON; least recently used dropped first). */
+    readCacheMaxBytes: number;
+    /** Oldest a kept answer may be and still be served while the AWS call rate is spent (docs/reads.md). */
+    readStaleMaxAgeMs: number;
+  };
+  /** Redis shared by the replicas (REDIS_URL); absent: everything in-process. */
+  redis?: {
+    url: string;
+    /** Prefix of every key, so that one Redis can serve several deployments. */
+    keyPrefix: string;
+    /** Longest wait for one Redis command before a read goes on without it. */
+    timeoutMs: number;
   };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
@@ -233,7 +245,18 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsTimeoutMs: integer(env, 'UPSTREAM_CREDENTIALS_TIMEOUT_MS', 5000, 1, 60_000),
       readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
       readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
+      readCacheMaxBytes: integer(env, 'READ_CACHE_MAX_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      readStaleMaxAgeMs: integer(env, 'READ_STALE_MAX_AGE_MS', 300_000, 0, 3_600_000),
     },
+    ...(read(env, 'REDIS_URL') !== undefined
+      ? {
+          redis: {
+            url: url(env, 'REDIS_URL', 'to share state across replicas'),
+            keyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'campaign-gateway:',
+            timeoutMs: integer(env, 'REDIS_TIMEOUT_MS', 100, 1, 10_000),
+          },
+        }
+      : {}),
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),
       aliases: integer(env, 'MAX_QUERY_ALIASES', 15, 0, 1000),

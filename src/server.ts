@@ -1,7 +1,9 @@
 import type { Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { Redis } from 'ioredis';
 import { createCampaignsClient } from './aws/campaignsClient';
+import { createRedisReadStore } from './aws/redisReadStore';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
@@ -45,6 +47,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const backend = await startBackend(config, logger);
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
   watchBreaker(breaker, logger, metrics);
+  const redis = config.redis ? connectRedis(config.redis, logger) : undefined;
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -53,7 +56,13 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(redis && config.redis ? { sharedStore: createRedisReadStore(redis, { prefix: config.redis.keyPrefix, timeoutMs: config.redis.timeoutMs }) } : {}),
+    },
   });
   // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
   const credentials =
@@ -82,6 +91,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
       .then(() => {
         credentials?.stop();
         client.destroy();
+        redis?.disconnect();
         logger.info('stopped');
         process.exit(0);
       })
@@ -92,4 +102,24 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/**
+ * The Redis client the replicas share (REDIS_URL; TLS and AUTH come through the URL). Commands fail
+ * at once while it is down rather than queueing, so nothing waits on it; one log line per outage.
+ */
+function connectRedis({ url, timeoutMs }: NonNullable<Config['redis']>, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs, connectTimeout: 2000 });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ event: 'redis.down', err: err.message }, 'Redis unreachable: reads answer from this process\'s own copy until it is back');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info({ event: 'redis.up' }, 'Redis reachable again');
+  });
+  return redis;
 }

@@ -32,7 +32,8 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
 import type { AwsProviders } from './awsReadiness';
-import { createSharedReads, type RequestSide } from './sharedReads';
+import type { TokenRequest } from './quota';
+import { createSharedReads, type BackgroundSide, type KnownState, type RequestSide, type SharedReadsOptions } from './sharedReads';
 
 // ---------------------------------------------------------------------------------------------
 // What the service layer sees
@@ -56,6 +57,11 @@ export interface CampaignsApi {
    * `AwsCallBudgetExceededError` when the request has used up its calls (nothing is sent).
    */
   send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output>;
+  /**
+   * Write-through: keeps a state the gateway's own successful action caused, so that every replica
+   * answers it at once with no AWS call. Absent (or a no-op) when reads are not shared.
+   */
+  rememberState?(known: KnownState): void;
 }
 
 /** A request's `CampaignsApi`; `close` it when the request is over (its deadline timer goes too). */
@@ -175,6 +181,11 @@ export interface DurationHistogram {
   startTimer(labels: { operation: string }): (labels: { outcome: string }) => unknown;
 }
 
+/** Ages of reads answered stale (a prom-client Histogram fits). */
+export interface StaleAgeHistogram {
+  observe(labels: { operation: string }, seconds: number): void;
+}
+
 export interface CampaignsClientOptions {
   /** Limit on one HTTP attempt, from sending to the last byte of the answer; past it the attempt is cut (and may be retried). */
   requestTimeoutMs: number;
@@ -189,7 +200,7 @@ export interface CampaignsClientOptions {
    * AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, ...) applies unchanged.
    */
   emulatorEndpoint?: string;
-  metrics?: { upstreamDuration: DurationHistogram };
+  metrics?: { upstreamDuration: DurationHistogram; readStaleAge?: StaleAgeHistogram };
   /** Overrides AWS_MAX_ATTEMPTS; for tests that need exact call counts. */
   maxAttempts?: number;
   /**
@@ -200,10 +211,11 @@ export interface CampaignsClientOptions {
   /** Fails calls at once while AWS is plainly down (see circuitBreaker.ts). */
   breaker?: CircuitBreakerPolicy;
   /**
-   * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES); absent or a max
-   * age of 0: every request makes its own calls.
+   * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_STALE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES,
+   * READ_CACHE_MAX_BYTES, and the Redis store when REDIS_URL is set); absent or a max age of 0:
+   * every request makes its own calls.
    */
-  sharedReads?: { maxAgeMs: number; maxEntries: number };
+  sharedReads?: Omit<SharedReadsOptions, 'background' | 'onStale'>;
   /** Replaces the HTTP transport; for benchmarks that answer in-process. Attempts are then not cut by time. */
   transportForBenchmarks?: ConnectCampaignsV2Client['config']['requestHandler'];
 }
@@ -211,6 +223,8 @@ export interface CampaignsClientOptions {
 export interface CampaignsClient {
   /** A `CampaignsApi` for one GraphQL request, with its own deadline (default `deadlineMs`) and budget. */
   forRequest(overrides?: { deadline?: Deadline; maxCalls?: number }): RequestCampaignsApi;
+  /** Listens to every campaign state the shared reads keep, read or caused by an action (the live-state feed); returns how to stop. */
+  onState(listener: (known: KnownState) => void): () => void;
   /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
   retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
   /** The SDK client's own region and credential providers, which every call uses (start-up checks). */
@@ -227,7 +241,22 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   const histogram = options.metrics?.upstreamDuration;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const defaultMaxCalls = options.maxCallsPerRequest ?? DEFAULT_MAX_CALLS_PER_REQUEST;
-  const reads = options.sharedReads ? createSharedReads(options.sharedReads) : undefined;
+  const staleAge = options.metrics?.readStaleAge;
+  // ---- shared reads: a background refresh is sent as a request of its own, of one call
+  // (the governor replaces this with its `forBackground()`).
+  const sides = new WeakMap<object, RequestSide>();
+  const background = (): BackgroundSide => {
+    const api = forRequest({ maxCalls: 1 });
+    return { ...(sides.get(api) as RequestSide), close: () => api.close() };
+  };
+  const reads = options.sharedReads
+    ? createSharedReads({
+        ...options.sharedReads,
+        background,
+        onStale: (operation, ageMs) => staleAge?.observe({ operation }, ageMs / 1000),
+      })
+    : undefined;
+  // ---- end shared reads
 
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
@@ -246,54 +275,63 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
     return outcome.value;
   }
 
-  return {
-    forRequest({ deadline = Deadline.in(deadlineMs), maxCalls = defaultMaxCalls } = {}) {
-      let callsMade = 0;
-      /** This request's own AWS call: budget, deadline, breaker, attempts, histogram. */
-      async function call<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
-        const operation = operationOf(command);
-        if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
-        callsMade++;
-        const end = histogram?.startTimer({ operation });
-        const state = startCall(command, deadline, options.requestTimeoutMs);
-        try {
-          if (deadline.passed) throw notSent(abortError());
-          const output = await sendOnce(command, state);
-          end?.({ outcome: 'success' });
-          return output;
-        } catch (err) {
-          const final = finalError(err, state.attempts);
-          end?.({ outcome: outcomeLabel(final) });
-          const attempts = state.attempts.length > 0 ? [...state.attempts] : [{ result: classifyAttempt(final), error: final }];
-          throw new AwsCallFailure(operation, attempts, final);
-        } finally {
-          calls.delete(command.input);
-        }
+  function forRequest({ deadline = Deadline.in(deadlineMs), maxCalls = defaultMaxCalls } = {}): RequestCampaignsApi {
+    let callsMade = 0;
+    /**
+     * This request's own AWS call: budget, deadline, breaker, attempts, histogram. `_token` says
+     * how the call asks the governor for its token (default: a read waiting until the deadline).
+     */
+    async function call<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, _token?: TokenRequest): Promise<Output> {
+      const operation = operationOf(command);
+      if (callsMade >= maxCalls) throw new AwsCallBudgetExceededError(maxCalls, operation);
+      callsMade++;
+      const end = histogram?.startTimer({ operation });
+      const state = startCall(command, deadline, options.requestTimeoutMs);
+      try {
+        if (deadline.passed) throw notSent(abortError());
+        const output = await sendOnce(command, state);
+        end?.({ outcome: 'success' });
+        return output;
+      } catch (err) {
+        const final = finalError(err, state.attempts);
+        end?.({ outcome: outcomeLabel(final) });
+        const attempts = state.attempts.length > 0 ? [...state.attempts] : [{ result: classifyAttempt(final), error: final }];
+        throw new AwsCallFailure(operation, attempts, final);
+      } finally {
+        calls.delete(command.input);
       }
-      const side: RequestSide = {
-        call: (command) => call(command as CampaignsCommand),
-        // A joined call that failed for its leader's own reasons is asked again by those who joined it.
-        ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
-        wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
-      };
-      return {
-        get callsMade() {
-          return callsMade;
-        },
-        close: () => deadline.dispose(),
-        send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
-          if (!reads) return call(command);
-          const shared = reads.send(command, side);
-          if (shared) return shared as Promise<Output>;
-          if (!MUTATING_OPERATIONS.has(operationOf(command))) return call(command);
-          // Whatever the outcome (a lost answer may have changed it too), the campaign is read afresh next time.
-          const { id } = command.input as { id?: string };
-          return call(command).finally(() => {
-            if (id !== undefined) reads.forgetCampaign(id);
-          });
-        },
-      };
-    },
+    }
+    const side: RequestSide = {
+      call: (command, token) => call(command as CampaignsCommand, token),
+      // A joined call that failed for its leader's own reasons is asked again by those who joined it.
+      ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
+      wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
+    };
+    const api: RequestCampaignsApi = {
+      get callsMade() {
+        return callsMade;
+      },
+      close: () => deadline.dispose(),
+      send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output> {
+        if (!reads) return call(command);
+        const shared = reads.send(command, side);
+        if (shared) return shared as Promise<Output>;
+        if (!MUTATING_OPERATIONS.has(operationOf(command))) return call(command);
+        // Whatever the outcome (a lost answer may have changed it too), the campaign is read afresh next time.
+        const { id } = command.input as { id?: string };
+        return call(command).finally(() => {
+          if (id !== undefined) reads.forgetCampaign(id);
+        });
+      },
+      rememberState: (known) => reads?.rememberState(known),
+    };
+    sides.set(api, side);
+    return api;
+  }
+
+  return {
+    forRequest,
+    onState: (listener) => reads?.onState(listener) ?? (() => undefined),
     async retrySettings() {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };

@@ -5,12 +5,13 @@ import {
   type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
+import type { StateRowAsOf } from '../aws/sharedReads';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
-import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
+import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignStateAsOf, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
@@ -35,8 +36,8 @@ export interface ListOptions {
   connectInstanceId: string | null;
 }
 
-/** What one id of a state batch came back as: its state, null when AWS does not know it, or an error. */
-export type StateLookup = CampaignState | null | Error;
+/** What one id of a state batch came back as: its state (with when AWS reported it), null when AWS does not know it, or an error. */
+export type StateLookup = CampaignStateAsOf | null | Error;
 
 /**
  * Campaign operations over one request's `CampaignsApi` (its AWS budget and deadline). Documented
@@ -62,6 +63,8 @@ export class CampaignService {
     try {
       // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
+      // Write-through: AWS accepted the action, so the campaign is now in the state the table says.
+      this.aws.rememberState?.({ campaignId: id, state: CAMPAIGN_ACTIONS[action].to, asOf: Date.now() });
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       if (!(err instanceof AwsCallFailure)) throw err;
@@ -85,13 +88,17 @@ export class CampaignService {
     const found = new Map<string, StateLookup>();
     if (valid.size > 0) {
       let output;
+      // A state answered by this very call was reported when it was sent; shared answers carry their own asOf.
+      const sentAt = Date.now();
       try {
         output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: [...valid] }));
       } catch (err) {
         throw readError('GetCampaignStateBatch', err);
       }
       for (const row of output.successfulRequests ?? []) {
-        if (row.campaignId !== undefined && row.state !== undefined) found.set(row.campaignId, row.state);
+        if (row.campaignId !== undefined && row.state !== undefined) {
+          found.set(row.campaignId, { state: row.state, asOf: (row as StateRowAsOf).asOf ?? sentAt });
+        }
       }
       for (const row of output.failedRequests ?? []) {
         if (row.campaignId === undefined) continue;

@@ -10,6 +10,7 @@ import { createAuthenticator } from '../../src/auth/authenticator';
 import type { KeySetBackoff } from '../../src/auth/jwtVerifier';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { ReadStore } from '../../src/aws/readStore';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -53,10 +54,26 @@ export interface HarnessOptions {
   boundaryMaxCalls?: number;
   /** Back-off after a failed key-set fetch (jwt mode); the gateway's default is 1 s growing to 30 s. */
   jwksBackoff?: KeySetBackoff;
+  /** An emulator another harness already runs (several gateways, one AWS); it is left running on close. */
+  emulator?: Emulator;
+  /** Where the SDK sends its calls instead of the emulator itself (a proxy in front of it). */
+  awsEndpoint?: (emulatorUrl: string) => string;
+  /** The read store the replicas share (as REDIS_URL makes in production). */
+  sharedStore?: ReadStore;
 }
 
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls, jwksBackoff }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({
+  env = {},
+  maxAttempts,
+  retryDelayMs,
+  jwksCooldownMs,
+  boundaryMaxCalls,
+  jwksBackoff,
+  emulator: sharedEmulator,
+  awsEndpoint,
+  sharedStore,
+}: HarnessOptions = {}): Promise<Harness> {
   // Reads are not shared unless a test asks (READ_CACHE_MAX_AGE_MS): the emulator is reset between
   // tests, and answers kept from one test would be read by the next.
   const config: Config = loadConfig({ LOG_LEVEL: 'info', READ_CACHE_MAX_AGE_MS: '0', ...env });
@@ -68,8 +85,9 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const emulator = createEmulator({ seed: true });
-  const endpoint = await emulator.start(0, '127.0.0.1');
+  const emulator = sharedEmulator ?? createEmulator({ seed: true });
+  const emulatorUrl = sharedEmulator ? sharedEmulator.url : await emulator.start(0, '127.0.0.1');
+  const endpoint = awsEndpoint ? awsEndpoint(emulatorUrl) : emulatorUrl;
   const metrics = createMetrics();
   // Wired as src/main.ts does.
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
@@ -84,7 +102,13 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     maxAttempts,
     retryDelayMs,
     breaker,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(sharedStore ? { sharedStore } : {}),
+    },
   });
   const authenticate = createAuthenticator(
     config.auth,
@@ -117,7 +141,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     async close() {
       await gateway.stop();
       client.destroy();
-      await emulator.stop();
+      if (!sharedEmulator) await emulator.stop();
     },
   };
 }
