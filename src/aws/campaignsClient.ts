@@ -225,6 +225,8 @@ export interface CampaignsClient {
   forRequest(overrides?: { deadline?: Deadline; maxCalls?: number }): RequestCampaignsApi;
   /** Listens to every campaign state the shared reads keep, read or caused by an action (the live-state feed); returns how to stop. */
   onState(listener: (known: KnownState) => void): () => void;
+  /** What the shared reads keep in this process right now; undefined when reads are not shared. */
+  readCache(): { entries: number; bytes: number } | undefined;
   /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
   retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
   /** The SDK client's own region and credential providers, which every call uses (start-up checks). */
@@ -332,6 +334,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   return {
     forRequest,
     onState: (listener) => reads?.onState(listener) ?? (() => undefined),
+    readCache: () => (reads ? { entries: reads.size, bytes: reads.bytes } : undefined),
     async retrySettings() {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };

@@ -336,18 +336,19 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
           answers.set(id, row);
         } else unknown.push(id);
       });
-      const land = (asked: string[], output: GetCampaignStateBatchCommandOutput, asOf: number, keepIf: (id: string) => boolean) => {
+      /** Keeps what `output` answered for `asked` (if `keepIf`); `answer`: and hands it to this read. */
+      const land = (asked: string[], output: GetCampaignStateBatchCommandOutput, asOf: number, keepIf: (id: string) => boolean, answer: boolean) => {
         for (const id of asked) {
           const row = rowOf(output, id);
           if (row && 'ok' in row && wellFormedState(row.ok) && keepIf(id)) keepState(row.ok, asOf);
-          answers.set(id, { value: row, asOf });
+          if (answer) answers.set(id, { value: row, asOf });
         }
       };
       const fetch = async (asked: string[], token: TokenRequest) => {
         const asOf = now();
         const output = (await side.call(new GetCampaignStateBatchCommand({ ...command.input, campaignIds: asked }), token)) as GetCampaignStateBatchCommandOutput;
         metadata = output.$metadata;
-        land(asked, output, asOf, current);
+        land(asked, output, asOf, current, true);
       };
       if (stale.length > 0) {
         try {
@@ -359,7 +360,7 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
           refreshLater(
             stale.map((id) => `state|${id}`),
             make,
-            (output, asOf) => land(stale, output as GetCampaignStateBatchCommandOutput, asOf, () => true),
+            (output, asOf) => land(stale, output as GetCampaignStateBatchCommandOutput, asOf, () => true, false),
           );
         }
       }
