@@ -67,6 +67,12 @@ export interface KnownState {
 /** A GetCampaignStateBatch success row as the shared reads hand it out: with its `asOf`. */
 export type StateRowAsOf = SuccessfulCampaignStateResponse & { asOf?: number };
 
+/**
+ * A GetCampaignStateBatch answer as the shared reads hand it out: beside AWS's rows, the ids nothing
+ * was known of and no AWS call could be had for in time (the other ids are still answered).
+ */
+export type StateBatchAsOf = GetCampaignStateBatchCommandOutput & { unavailable?: Record<string, AwsQuotaUnavailableError> };
+
 export interface SharedReadsOptions {
   /** How long a kept answer is fresh (READ_CACHE_MAX_AGE_MS); 0 turns the whole layer off (no sharing in flight either). */
   maxAgeMs: number;
@@ -257,11 +263,12 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
   // -------------------------------------------------------------------------------------------
   // States, per id, asked in batches
 
-  async function states(command: GetCampaignStateBatchCommand, side: RequestSide): Promise<GetCampaignStateBatchCommandOutput> {
+  async function states(command: GetCampaignStateBatchCommand, side: RequestSide): Promise<StateBatchAsOf> {
     const ids = [...new Set(command.input.campaignIds ?? [])];
     const joinedIds = ids.filter((id) => inFlight.has(`state|${id}`));
     const leadIds = ids.filter((id) => !inFlight.has(`state|${id}`));
     const answers = new Map<string, KeptAnswer | undefined>();
+    const unavailable: Record<string, AwsQuotaUnavailableError> = {};
     let metadata: GetCampaignStateBatchCommandOutput['$metadata'] = {};
     const waits: Array<Promise<unknown>> = [];
     if (leadIds.length > 0) {
@@ -270,6 +277,7 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
         group.then((result) => {
           if (result.metadata) metadata = result.metadata;
           for (const id of leadIds) answers.set(id, result.answers.get(id));
+          for (const id of result.refused?.ids ?? []) unavailable[id] = result.refused?.error as AwsQuotaUnavailableError;
         }),
       );
     }
@@ -293,9 +301,15 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
       if (Object.keys(metadata).length === 0) metadata = retried.$metadata;
       for (const row of retried.successfulRequests ?? []) answers.set(row.campaignId as string, { value: { ok: row }, asOf: (row as StateRowAsOf).asOf ?? now() });
       for (const row of retried.failedRequests ?? []) answers.set(row.campaignId as string, { value: { failed: row }, asOf: now() });
+      Object.assign(unavailable, retried.unavailable);
     }
     // The $metadata of this request's own call, if it made one.
-    const output: GetCampaignStateBatchCommandOutput = { $metadata: metadata, successfulRequests: [], failedRequests: [] };
+    const output: StateBatchAsOf = {
+      $metadata: metadata,
+      successfulRequests: [],
+      failedRequests: [],
+      ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
+    };
     for (const id of ids) {
       const known = answers.get(id);
       const row = known?.value as StateRow;
@@ -317,7 +331,12 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
     ids: string[],
     command: GetCampaignStateBatchCommand,
     side: RequestSide,
-  ): Promise<{ answers: Map<string, KeptAnswer | undefined>; metadata?: GetCampaignStateBatchCommandOutput['$metadata'] }> {
+  ): Promise<{
+    answers: Map<string, KeptAnswer | undefined>;
+    metadata?: GetCampaignStateBatchCommandOutput['$metadata'];
+    /** Ids nothing was known of and no token came for within the deadline. */
+    refused?: { ids: string[]; error: AwsQuotaUnavailableError };
+  }> {
     const flights = new Map(ids.map((id) => [id, { promise: Promise.resolve(undefined) } as Flight]));
     const current = (id: string) => inFlight.get(`state|${id}`) === flights.get(id);
     const group = (async () => {
@@ -364,12 +383,25 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
           );
         }
       }
-      if (unknown.length > 0) await fetch(unknown, READ_WAITING);
+      if (unknown.length > 0) {
+        try {
+          await fetch(unknown, READ_WAITING);
+        } catch (err) {
+          // The ids answered from what is known still are; only these fail.
+          if (!(err instanceof AwsQuotaUnavailableError)) throw err;
+          return { answers, metadata, refused: { ids: unknown, error: err } };
+        }
+      }
       return { answers, metadata };
     })();
     const led = lead(group, side);
     for (const [id, flight] of flights) {
-      flight.promise = led.then((result) => result.answers.get(id));
+      flight.promise = led.then((result) => {
+        // Refused for want of a token within the leader's deadline: those who joined ask again.
+        if (result.refused?.ids.includes(id)) throw new LeaderFailure(result.refused.error);
+        return result.answers.get(id);
+      });
+      flight.promise.catch(() => undefined);
       track(`state|${id}`, flight);
     }
     return unwrap(led);

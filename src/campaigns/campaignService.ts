@@ -5,7 +5,7 @@ import {
   type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
-import type { StateRowAsOf } from '../aws/sharedReads';
+import type { StateBatchAsOf, StateRowAsOf } from '../aws/sharedReads';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
@@ -100,6 +100,8 @@ export class CampaignService {
           found.set(row.campaignId, { state: row.state, asOf: (row as StateRowAsOf).asOf ?? sentAt });
         }
       }
+      // Ids no AWS call could be had for (the quota spent) and nothing was known of: AWS_QUOTA_EXHAUSTED each.
+      for (const [id, refusal] of Object.entries((output as StateBatchAsOf).unavailable ?? {})) found.set(id, refusal);
       for (const row of output.failedRequests ?? []) {
         if (row.campaignId === undefined) continue;
         found.set(

@@ -5,7 +5,14 @@ import {
   type GetCampaignStateBatchCommandOutput,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsQuotaUnavailableError, type TokenRequest } from '../../src/aws/quota';
-import { createSharedReads, type BackgroundSide, type KnownState, type SharedReads, type SharedReadsOptions } from '../../src/aws/sharedReads';
+import {
+  createSharedReads,
+  type BackgroundSide,
+  type KnownState,
+  type SharedReads,
+  type SharedReadsOptions,
+  type StateBatchAsOf,
+} from '../../src/aws/sharedReads';
 
 /** A clock the test moves. */
 let clock = 1_000_000;
@@ -108,9 +115,23 @@ describe('stale-while-revalidate under the AWS quota', () => {
   it('fails a read with nothing known with the quota refusal and its retry hint, after waiting (bounded) for a token', async () => {
     const aws = fakeAws({ state: 'Running', name: 'n', grant: noToken });
     const r = reads(aws);
-    const err = await stateOf(r, aws, 'c1').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AwsQuotaUnavailableError);
-    expect((err as AwsQuotaUnavailableError).retryAfterMs).toBe(250);
+    const output = (await r.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1'] }), aws.side())) as StateBatchAsOf;
+    expect(output.successfulRequests).toEqual([]);
+    expect(output.unavailable?.c1).toBeInstanceOf(AwsQuotaUnavailableError);
+    expect(output.unavailable?.c1?.retryAfterMs).toBe(250);
+    await expect(r.send(new DescribeCampaignCommand({ id: 'c1' }), aws.side())).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
+  });
+
+  it('answers the known ids of a batch and refuses only the unknown one when no token comes at all', async () => {
+    const world = { state: 'Running', name: 'n', grant: anyToken as (t: TokenRequest | undefined) => boolean };
+    const aws = fakeAws(world);
+    const r = reads(aws);
+    await r.send(new GetCampaignStateBatchCommand({ campaignIds: ['a'] }), aws.side());
+    clock += 5000;
+    world.grant = noToken;
+    const output = (await r.send(new GetCampaignStateBatchCommand({ campaignIds: ['a', 'new'] }), aws.side())) as StateBatchAsOf;
+    expect(output.successfulRequests).toEqual([{ campaignId: 'a', state: 'Running', asOf: 1_000_000 }]);
+    expect(Object.keys(output.unavailable ?? {})).toEqual(['new']);
   });
 
   it('serves nothing older than READ_STALE_MAX_AGE_MS: past it a read waits as if nothing were known', async () => {
