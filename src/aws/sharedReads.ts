@@ -27,6 +27,7 @@ import {
   type SuccessfulCampaignStateResponse,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsQuotaUnavailableError, type TokenRequest } from './quota';
+import { AGAIN, LeaderFailure, joined, lead, unwrap, type Flight } from './readFlights';
 import { createInProcessReadStore, type KeptAnswer, type ReadStore } from './readStore';
 
 /** A command as far as this module needs it (an SDK command of this service). */
@@ -119,18 +120,7 @@ interface Policy {
   stale: boolean;
 }
 
-/**
- * A call another request leads failed for its own reasons (`RequestSide.ownFailure`: its budget,
- * its deadline, no token within its deadline), which say nothing about AWS: those waiting on it ask again.
- */
-class LeaderFailure {
-  constructor(readonly error: unknown) {}
-}
 
-/** A read in flight, by key; removed early when forgotten, and then its answer is not kept. */
-interface Flight {
-  promise: Promise<KeptAnswer | undefined>;
-}
 
 export const DEFAULT_STALE_MAX_AGE_MS = 300_000;
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -478,32 +468,4 @@ function rowOf(output: GetCampaignStateBatchCommandOutput, id: string): StateRow
   if (ok) return { ok };
   const failed = output.failedRequests?.find((r) => r.campaignId === id);
   return failed ? { failed } : undefined;
-}
-
-/** The leader's work, with its own failures marked so that those who joined it ask again. */
-function lead<T>(work: Promise<T>, side: RequestSide): Promise<T> {
-  const marked = work.catch((err: unknown) => {
-    throw side.ownFailure(err) || err instanceof AwsQuotaUnavailableError ? new LeaderFailure(err) : err;
-  });
-  // Marked handled: a flight nobody joins must not be an unhandled rejection.
-  marked.catch(() => undefined);
-  return marked;
-}
-
-/** What the leader itself sees: its failure as it was. */
-function unwrap<T>(flight: Promise<T>): Promise<T> {
-  return flight.catch((err: unknown) => {
-    throw err instanceof LeaderFailure ? err.error : err;
-  });
-}
-
-/** Answered by `joined` when the leader failed for its own reasons: the joiner asks again. */
-const AGAIN = Symbol('askAgain');
-
-/** A joiner's view of another request's read: bounded by its own deadline; AGAIN if the leader's failure was the leader's own. */
-function joined<T>(running: Promise<T>, side: RequestSide, operation: string): Promise<T | typeof AGAIN> {
-  return side.wait(running, operation).catch((err: unknown) => {
-    if (err instanceof LeaderFailure) return AGAIN;
-    throw err;
-  });
 }
