@@ -91,6 +91,10 @@ export interface Config {
     readCacheMaxAgeMs: number;
     /** Most read answers kept (least recently used dropped first). */
     readCacheMaxEntries: number;
+    /** Most bytes the kept read answers take (estimated from their JSON; least recently used dropped first). */
+    readCacheMaxBytes: number;
+    /** Oldest a kept answer may be and still be served while the AWS call rate is spent (docs/reads.md). */
+    readStaleMaxAgeMs: number;
   };
   /** The AWS call governor (docs/quota.md): one rate for every replica and every Campaigns operation. */
   quota: {
@@ -106,7 +110,7 @@ export interface Config {
      */
     replicas: number;
   };
-  /** Shared state of the replicas (the governor's bucket); undefined runs all of it in-process. */
+  /** Redis shared by the replicas (the governor's bucket, the read cache); undefined runs all of it in-process. */
   redis:
     | {
         /** `redis://` or `rediss://` (TLS), with user and password when AUTH is on. */
@@ -202,7 +206,7 @@ function redis(env: Env): Config['redis'] {
   return {
     url: value,
     keyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'campaign-gateway:',
-    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 10, 10_000),
+    commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1, 10_000),
   };
 }
 
@@ -298,6 +302,8 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsTimeoutMs: integer(env, 'UPSTREAM_CREDENTIALS_TIMEOUT_MS', 5000, 1, 60_000),
       readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
       readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
+      readCacheMaxBytes: integer(env, 'READ_CACHE_MAX_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      readStaleMaxAgeMs: integer(env, 'READ_STALE_MAX_AGE_MS', 300_000, 0, 3_600_000),
     },
     quota: quota(env),
     redis: redis(env),

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
+import { createRedisReadStore } from './aws/redisReadStore';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { createGovernor } from './aws/governor';
 import { createRedisLink } from './aws/redis';
@@ -68,7 +69,13 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     metrics,
     breaker,
     governor,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(redis ? { sharedStore: createRedisReadStore(redis.client, { prefix: redis.key(''), timeoutMs: redis.commandTimeoutMs }) } : {}),
+    },
   });
   // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
   const credentials =

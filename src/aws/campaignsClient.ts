@@ -32,7 +32,7 @@ import type { Governor } from './governor';
 import { MUTATING_OPERATIONS, operationOf, tokenRequestOf } from './operations';
 import { AwsQuotaUnavailableError, type CallPriority, type TokenRequest } from './quota';
 import { buildSdkClient } from './sdkClient';
-import { createSharedReads, type RequestSide } from './sharedReads';
+import { createSharedReads, type BackgroundSide, type KnownState, type RequestSide, type SharedReadsOptions } from './sharedReads';
 
 /** An SDK command of this service (any `new XxxCommand(input)` of @aws-sdk/client-connectcampaignsv2). */
 export interface CampaignsCommand<Output extends ServiceOutputTypes = ServiceOutputTypes> {
@@ -47,6 +47,11 @@ export interface CampaignsApi {
    * `AwsCallBudgetExceededError` when the request has used up its calls (nothing is sent).
    */
   send<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>): Promise<Output>;
+  /**
+   * Write-through: keeps a state the gateway's own successful action caused, so that every replica
+   * answers it at once with no AWS call. Absent (or a no-op) when reads are not shared.
+   */
+  rememberState?(known: KnownState): void;
 }
 
 /** A request's `CampaignsApi`; `close` it when the request is over (its deadline timer goes too). */
@@ -59,6 +64,11 @@ export interface RequestCampaignsApi extends CampaignsApi {
 /** What the duration histogram needs (a prom-client Histogram fits). */
 export interface DurationHistogram {
   startTimer(labels: { operation: string }): (labels: { outcome: string }) => unknown;
+}
+
+/** Ages of reads answered stale (a prom-client Histogram fits). */
+export interface StaleAgeHistogram {
+  observe(labels: { operation: string }, seconds: number): void;
 }
 
 export interface CampaignsClientOptions {
@@ -75,7 +85,7 @@ export interface CampaignsClientOptions {
    * AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, ...) applies unchanged.
    */
   emulatorEndpoint?: string;
-  metrics?: { upstreamDuration: DurationHistogram };
+  metrics?: { upstreamDuration: DurationHistogram; readStaleAge?: StaleAgeHistogram };
   /** Overrides AWS_MAX_ATTEMPTS; for tests that need exact call counts. */
   maxAttempts?: number;
   /**
@@ -88,10 +98,11 @@ export interface CampaignsClientOptions {
   /** Every attempt takes a token from it first (governor.ts); absent: calls are not rate-limited. */
   governor?: Governor;
   /**
-   * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES); absent or a max
-   * age of 0: every request makes its own calls.
+   * Reads shared across requests (READ_CACHE_MAX_AGE_MS, READ_STALE_MAX_AGE_MS, READ_CACHE_MAX_ENTRIES,
+   * READ_CACHE_MAX_BYTES, and the Redis store when REDIS_URL is set); absent or a max age of 0:
+   * every request makes its own calls.
    */
-  sharedReads?: { maxAgeMs: number; maxEntries: number };
+  sharedReads?: Omit<SharedReadsOptions, 'background' | 'onStale'>;
   /** Replaces the HTTP transport; for benchmarks that answer in-process. Attempts are then not cut by time. */
   transportForBenchmarks?: ConnectCampaignsV2Client['config']['requestHandler'];
 }
@@ -109,6 +120,10 @@ export interface CampaignsClient {
    * tokens, the last ones the governor hands out.
    */
   forBackground(): CampaignsApi;
+  /** Listens to every campaign state the shared reads keep, read or caused by an action (the live-state feed); returns how to stop. */
+  onState(listener: (known: KnownState) => void): () => void;
+  /** What the shared reads keep in this process right now; undefined when reads are not shared. */
+  readCache(): { entries: number; bytes: number } | undefined;
   /** The SDK's resolved retry settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS), for tests and start-up logs. */
   retrySettings(): Promise<{ mode: string | undefined; maxAttempts: number }>;
   /** The SDK client's own region and credential providers, which every call uses (start-up checks). */
@@ -125,8 +140,21 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   const histogram = options.metrics?.upstreamDuration;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const defaultMaxCalls = options.maxCallsPerRequest ?? DEFAULT_MAX_CALLS_PER_REQUEST;
-  const reads = options.sharedReads ? createSharedReads(options.sharedReads) : undefined;
   const { governor } = options;
+  const staleAge = options.metrics?.readStaleAge;
+  // A background refresh of the shared reads is a request of its own, of one call, at `refresh` priority.
+  const sides = new WeakMap<object, RequestSide>();
+  const background = (): BackgroundSide => {
+    const api = forRequest({ maxCalls: 1, priority: 'refresh' });
+    return { ...(sides.get(api) as RequestSide), close: () => api.close() };
+  };
+  const reads = options.sharedReads
+    ? createSharedReads({
+        ...options.sharedReads,
+        background,
+        onStale: (operation, ageMs) => staleAge?.observe({ operation }, ageMs / 1000),
+      })
+    : undefined;
 
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
@@ -186,7 +214,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
       wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),
     };
-    return {
+    const api: RequestCampaignsApi = {
       get callsMade() {
         return callsMade;
       },
@@ -202,7 +230,10 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
           if (id !== undefined) reads.forgetCampaign(id);
         });
       },
+      rememberState: (known) => reads?.rememberState(known),
     };
+    sides.set(api, side);
+    return api;
   }
 
   return {
@@ -213,6 +244,8 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
         return api.send(command).finally(() => api.close());
       },
     }),
+    onState: (listener) => reads?.onState(listener) ?? (() => undefined),
+    readCache: () => (reads ? { entries: reads.size, bytes: reads.bytes } : undefined),
     async retrySettings() {
       const strategy = (await client.config.retryStrategy()) as { mode?: string };
       return { mode: strategy.mode, maxAttempts: await client.config.maxAttempts() };

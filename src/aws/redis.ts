@@ -30,6 +30,8 @@ export interface RedisLink {
   readonly client: Redis;
   /** `keyPrefix` + name. */
   key(name: string): string;
+  /** Past this a command fails (`REDIS_COMMAND_TIMEOUT_MS`). */
+  readonly commandTimeoutMs: number;
   /** A connection of its own for SUBSCRIBE (re-subscribes after a reconnect); closed with the link. */
   subscriber(): Redis;
   /** Whether Redis answers right now (connected, and no command failed since the last answer). */
@@ -120,6 +122,7 @@ export function createRedisLink({ url, keyPrefix, commandTimeoutMs, log, availab
   return {
     client,
     key: (name) => `${keyPrefix}${name}`,
+    commandTimeoutMs,
     subscriber() {
       const sub = client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
       // Its outages are the command connection's too; they are logged there.

@@ -7,12 +7,13 @@ import {
 import { AwsCallFailure } from '../aws/callFailure';
 import type { CampaignsApi } from '../aws/campaignsClient';
 import { AwsQuotaUnavailableError } from '../aws/quota';
+import type { StateBatchAsOf, StateRowAsOf } from '../aws/sharedReads';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
 import { campaignIdProblem } from './campaignId';
 import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
-import type { CampaignActionResult, CampaignDetails, CampaignFailure, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
+import type { CampaignActionResult, CampaignDetails, CampaignFailure, CampaignPage, CampaignStateAsOf, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
@@ -37,8 +38,8 @@ export interface ListOptions {
   connectInstanceId: string | null;
 }
 
-/** What one id of a state batch came back as: its state, null when AWS does not know it, or an error. */
-export type StateLookup = CampaignState | null | Error;
+/** What one id of a state batch came back as: its state (with when AWS reported it), null when AWS does not know it, or an error. */
+export type StateLookup = CampaignStateAsOf | null | Error;
 
 /**
  * Campaign operations over one request's `CampaignsApi` (its AWS budget and deadline). Documented
@@ -64,6 +65,8 @@ export class CampaignService {
     try {
       // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
+      // Write-through: AWS accepted the action, so the campaign is now in the state the table says.
+      this.aws.rememberState?.({ campaignId: id, state: CAMPAIGN_ACTIONS[action].to, asOf: Date.now() });
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       if (err instanceof AwsQuotaUnavailableError) return { ok: false, failure: quotaFailure(err) };
@@ -88,14 +91,20 @@ export class CampaignService {
     const found = new Map<string, StateLookup>();
     if (valid.size > 0) {
       let output;
+      // A state answered by this very call was reported when it was sent; shared answers carry their own asOf.
+      const sentAt = Date.now();
       try {
         output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: [...valid] }));
       } catch (err) {
         throw readError('GetCampaignStateBatch', err);
       }
       for (const row of output.successfulRequests ?? []) {
-        if (row.campaignId !== undefined && row.state !== undefined) found.set(row.campaignId, row.state);
+        if (row.campaignId !== undefined && row.state !== undefined) {
+          found.set(row.campaignId, { state: row.state, asOf: (row as StateRowAsOf).asOf ?? sentAt });
+        }
       }
+      // Ids no AWS call could be had for (the quota spent) and nothing was known of: AWS_QUOTA_EXHAUSTED each.
+      for (const [id, refusal] of Object.entries((output as StateBatchAsOf).unavailable ?? {})) found.set(id, refusal);
       for (const row of output.failedRequests ?? []) {
         if (row.campaignId === undefined) continue;
         found.set(
@@ -196,7 +205,6 @@ export class CampaignService {
  * refusal of the boundary (the request's AWS budget is spent) is passed on as it is.
  */
 function readError(operation: string, err: unknown): unknown {
-  if (err instanceof AwsQuotaUnavailableError) return new CampaignReadError(operation, quotaFailure(err));
   if (!(err instanceof AwsCallFailure)) return err;
   const failure = toCampaignFailure(err.cause);
   return failure !== null ? new CampaignReadError(operation, failure) : toUpstreamError(err);
@@ -207,8 +215,9 @@ function lastPlace(items: CampaignPage['items']): ListPosition {
 }
 
 /**
- * The governor held the call back (the AWS call rate is spent, nothing was sent): a throttling
- * answer the gateway gives itself, retryable, with no AWS request id.
+ * The governor held an action back (no token before its deadline, nothing was sent): a throttling
+ * answer the gateway gives itself, retryable, with no AWS request id. (A read held back is passed
+ * on as it is: AWS_QUOTA_EXHAUSTED, docs/reads.md.)
  */
 function quotaFailure(err: AwsQuotaUnavailableError): CampaignFailure {
   return {

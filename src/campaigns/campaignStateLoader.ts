@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { STATE_BATCH_LIMIT, type CampaignService } from './campaignService';
-import type { CampaignState } from './types';
+import type { CampaignStateAsOf } from './types';
 
-export type CampaignStateLoader = DataLoader<string, CampaignState | null>;
+/** A campaign's state with when AWS reported it; null when AWS does not know the campaign. */
+export type CampaignStateLoader = DataLoader<string, CampaignStateAsOf | null>;
 
 /**
  * Per-request loader of campaign states: every `state` field of one operation is batched into

@@ -4,6 +4,12 @@ import type { CampaignExceptionName } from '../aws/exceptions';
 /** AWS's campaign states ("Running", ...); GraphQL exposes them as RUNNING, ... */
 export { CampaignState };
 
+/** A campaign's state and when AWS reported it (ms since the epoch): see `Campaign.stateAsOf`. */
+export interface CampaignStateAsOf {
+  state: CampaignState;
+  asOf: number;
+}
+
 /**
  * What a GraphQL `Campaign` stands for: its id. Every other field comes through the request's
  * loaders, which rows of ListCampaigns prime (so a listed name costs no DescribeCampaign).

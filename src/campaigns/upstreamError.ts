@@ -2,6 +2,8 @@ import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '
 import type { CampaignFailure } from './types';
 
 export { AwsCallBudgetExceededError };
+/** No AWS call token could be had in time and nothing was known to answer with (see docs/reads.md). */
+export { AwsQuotaUnavailableError } from '../aws/quota';
 
 /**
  * Codes of failures AWS did not document, as callers see them in `extensions.code`:

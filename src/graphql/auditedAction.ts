@@ -1,7 +1,8 @@
 import { awsRequestIdOf } from '../campaigns/awsErrors';
 import type { CampaignActionName } from '../campaigns/campaignActions';
-import { AwsCallBudgetExceededError, UpstreamError } from '../campaigns/upstreamError';
+import { AwsCallBudgetExceededError, AwsQuotaUnavailableError, UpstreamError } from '../campaigns/upstreamError';
 import { AWS_CALL_BUDGET_EXCEEDED } from './limits/awsCallBudget';
+import { AWS_QUOTA_EXHAUSTED } from './errors';
 import type { CampaignActionPayload } from './campaignActionPayload';
 import type { ContextValue } from './context';
 
@@ -39,6 +40,7 @@ export async function audited(
     // Anything else is masked as INTERNAL_SERVER_ERROR at the edge; the audit line says the same.
     if (err instanceof UpstreamError) record('error', awsRequestIdOf(err.cause), err.code);
     else if (err instanceof AwsCallBudgetExceededError) record('error', null, AWS_CALL_BUDGET_EXCEEDED);
+    else if (err instanceof AwsQuotaUnavailableError) record('error', null, AWS_QUOTA_EXHAUSTED);
     else record('error', null, 'INTERNAL_SERVER_ERROR');
     throw err;
   }

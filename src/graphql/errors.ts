@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
-import { AwsCallBudgetExceededError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
+import { AwsCallBudgetExceededError, AwsQuotaUnavailableError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
 import { AWS_CALL_BUDGET_EXCEEDED, BUDGET_ADVICE } from './limits/awsCallBudget';
 import { toCampaignErrorPayload } from './campaignActionPayload';
 
@@ -15,10 +15,21 @@ const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
   UPSTREAM_ERROR: 'The campaign service (AWS) failed unexpectedly. The failure was logged.',
 };
 
+/**
+ * The AWS call rate the fleet may use is spent and nothing known could answer (docs/reads.md):
+ * documented, retryable after `retryAfterMs`.
+ */
+export const AWS_QUOTA_EXHAUSTED = 'AWS_QUOTA_EXHAUSTED';
+
 /** Whether an error is one AWS or the gateway did not document (and so is logged in full, and masked). */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  return !(original instanceof GraphQLError) && !(original instanceof CampaignReadError) && !(original instanceof AwsCallBudgetExceededError);
+  return (
+    !(original instanceof GraphQLError) &&
+    !(original instanceof CampaignReadError) &&
+    !(original instanceof AwsCallBudgetExceededError) &&
+    !(original instanceof AwsQuotaUnavailableError)
+  );
 }
 
 /**
@@ -37,6 +48,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations,
       path,
       extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: original.limit },
+    };
+  }
+  if (original instanceof AwsQuotaUnavailableError) {
+    return {
+      message: `The AWS call rate this gateway may use is spent and nothing is known yet of what this field asks, so it was not served. Retry in ${original.retryAfterMs} ms.`,
+      locations,
+      path,
+      extensions: { code: AWS_QUOTA_EXHAUSTED, retryable: true, retryAfterMs: original.retryAfterMs },
     };
   }
   if (original instanceof CampaignReadError) {

@@ -9,6 +9,8 @@ export interface Metrics {
   actionTotal: Counter<'action' | 'outcome'>;
   /** Time of each AWS operation, retries included. */
   upstreamDuration: Histogram<'operation' | 'outcome'>;
+  /** Reads answered stale (the AWS call rate spent), by AWS operation, and how old the answer was. */
+  readStaleAge: Histogram<'operation'>;
   /** 1 while the AWS circuit breaker is open (calls fail at once), else 0. */
   upstreamCircuitOpen: Gauge;
   /** AWS call tokens by priority (halt, dial, read, refresh) and outcome (granted, refused). */
@@ -57,6 +59,13 @@ export function createMetrics(): Metrics {
       help: 'Duration of AWS Connect Campaigns calls, retries included, by operation and outcome.',
       labelNames: ['operation', 'outcome'],
       buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    readStaleAge: new Histogram({
+      name: 'campaign_gateway_read_stale_age_seconds',
+      help: 'Reads answered from what is known while the AWS call rate is spent, by AWS operation, and the age of the answer.',
+      labelNames: ['operation'],
+      buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     }),
     upstreamCircuitOpen: new Gauge({

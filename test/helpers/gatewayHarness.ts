@@ -11,6 +11,7 @@ import { createAuthenticator } from '../../src/auth/authenticator';
 import type { KeySetBackoff } from '../../src/auth/jwtVerifier';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { ReadStore } from '../../src/aws/readStore';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -56,6 +57,12 @@ export interface HarnessOptions {
   jwksBackoff?: KeySetBackoff;
   /** The emulator throttles the account at this rate (default: it does not). */
   emulatorThrottle?: ThrottleSpec;
+  /** An emulator another harness already runs (several gateways, one AWS); it is left running on close. */
+  emulator?: Emulator;
+  /** Where the SDK sends its calls instead of the emulator itself (a proxy in front of it). */
+  awsEndpoint?: (emulatorUrl: string) => string;
+  /** The read store the replicas share (as REDIS_URL makes in production). */
+  sharedStore?: ReadStore;
 }
 
 /** An AWS call rate no test reaches: the governor is on its path but never holds a call back. */
@@ -70,6 +77,9 @@ export async function startHarness({
   boundaryMaxCalls,
   jwksBackoff,
   emulatorThrottle,
+  emulator: sharedEmulator,
+  awsEndpoint,
+  sharedStore,
 }: HarnessOptions = {}): Promise<Harness> {
   // Reads are not shared unless a test asks (READ_CACHE_MAX_AGE_MS): the emulator is reset between
   // tests, and answers kept from one test would be read by the next.
@@ -84,8 +94,9 @@ export async function startHarness({
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const emulator = createEmulator({ seed: true, throttle: emulatorThrottle ?? null });
-  const endpoint = await emulator.start(0, '127.0.0.1');
+  const emulator = sharedEmulator ?? createEmulator({ seed: true, throttle: emulatorThrottle ?? null });
+  const emulatorUrl = sharedEmulator ? sharedEmulator.url : await emulator.start(0, '127.0.0.1');
+  const endpoint = awsEndpoint ? awsEndpoint(emulatorUrl) : emulatorUrl;
   const metrics = createMetrics();
   // Wired as src/main.ts does.
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
@@ -106,7 +117,13 @@ export async function startHarness({
     retryDelayMs,
     breaker,
     governor,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(sharedStore ? { sharedStore } : {}),
+    },
   });
   const authenticate = createAuthenticator(
     config.auth,
@@ -139,7 +156,7 @@ export async function startHarness({
     async close() {
       await gateway.stop();
       client.destroy();
-      await emulator.stop();
+      if (!sharedEmulator) await emulator.stop();
     },
   };
 }

@@ -16,13 +16,14 @@ describe('the governor on a starved quota (burst 2, one token kept for actions)'
     h = harness();
   });
 
-  it('sends a read while tokens above the reserve last, then refuses reads unsent (THROTTLING, no request id) and still serves a stop from the reserve', async () => {
+  it('sends a read while tokens above the reserve last, then refuses reads unsent (AWS_QUOTA_EXHAUSTED) and still serves a stop from the reserve', async () => {
     const read = '{ campaign(id: "demo-running-survey") { id state } }';
     const first = await h.graphql<{ campaign: { state: string } }>(read);
     expect(first.body.data?.campaign.state).toBe('RUNNING');
 
     const second = await h.graphql(read);
-    expect(second.body.errors?.[0]).toMatchObject({ extensions: { code: 'THROTTLING', retryable: true, requestId: null } });
+    // Reads are not shared here (nothing known to answer from): the refusal itself, with when to retry.
+    expect(second.body.errors?.[0]).toMatchObject({ extensions: { code: 'AWS_QUOTA_EXHAUSTED', retryable: true, retryAfterMs: expect.any(Number) } });
     expect(h.emulator.callCount('GetCampaignStateBatch')).toBe(1);
 
     const stopped = await h.graphql<{ stopCampaign: Record<string, unknown> }>(stop('demo-running-survey'));

@@ -28,6 +28,7 @@ export type CampaignFieldSource = 'free' | 'state' | 'summary' | 'details';
 export const CAMPAIGN_FIELD_SOURCES: Readonly<Record<string, CampaignFieldSource>> = {
   id: 'free',
   state: 'state',
+  stateAsOf: 'state',
   availableActions: 'state',
   name: 'summary',
   arn: 'summary',
@@ -48,12 +49,17 @@ export const Campaign: CampaignResolvers = {
   async __resolveReference({ id }, ctx) {
     return (await ctx.loaders.campaignState.load(id)) === null ? null : { id };
   },
-  state: (campaign, _args, ctx) => ctx.loaders.campaignState.load(campaign.id),
+  state: async (campaign, _args, ctx) => (await ctx.loaders.campaignState.load(campaign.id))?.state ?? null,
+  // From the same read as `state`: no AWS call of its own.
+  async stateAsOf(campaign, _args, ctx) {
+    const known = await ctx.loaders.campaignState.load(campaign.id);
+    return known === null ? null : new Date(known.asOf).toISOString();
+  },
   // From the state the request already loads (no AWS call of its own), by the table the emulator's
   // state machine uses too. A failed state read throws here: this field is null, not the campaign.
   async availableActions(campaign, _args, ctx) {
-    const state = await ctx.loaders.campaignState.load(campaign.id);
-    return state === null ? [] : availableActions(state).map((action) => CAMPAIGN_ACTIONS[action].enumValue);
+    const known = await ctx.loaders.campaignState.load(campaign.id);
+    return known === null ? [] : availableActions(known.state).map((action) => CAMPAIGN_ACTIONS[action].enumValue);
   },
   name: fromSummary('name'),
   arn: fromSummary('arn'),
