@@ -122,6 +122,9 @@ interface Policy {
 
 
 
+/** Marks an answer handed out stale (never kept so). */
+const STALE = Symbol('stale');
+
 export const DEFAULT_STALE_MAX_AGE_MS = 300_000;
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -167,10 +170,9 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
   const usable = (known: KeptAnswer | undefined, key: string): known is KeptAnswer =>
     known !== undefined && now() - known.asOf <= keepMs(key);
 
-  /** Tells the metrics of an answer handed out older than fresh. */
+  /** Tells the metrics of an answer handed out stale (the quota refused its refresh), per read. */
   function served(operation: string, known: KeptAnswer): void {
-    const age = now() - known.asOf;
-    if (age >= maxAgeMs) onStale?.(operation, age);
+    if (STALE in known) onStale?.(operation, now() - known.asOf);
   }
 
   function keepState(row: SuccessfulCampaignStateResponse, asOf: number): void {
@@ -226,7 +228,7 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
           refreshLater([key], make, (output, asOf) => {
             if (policy.wellFormed(output)) keep(key, { value: withoutMetadata(output), asOf });
           });
-          return known;
+          return { ...known, [STALE]: true };
         }
       })(),
       side,
@@ -365,6 +367,7 @@ export function createSharedReads(options: SharedReadsOptions): SharedReads | un
           return { answers, metadata };
         } catch (err) {
           if (!(err instanceof AwsQuotaUnavailableError)) throw err;
+          for (const id of stale) answers.set(id, Object.assign({}, answers.get(id) as KeptAnswer, { [STALE]: true }));
           const make = () => new GetCampaignStateBatchCommand({ ...command.input, campaignIds: stale });
           refreshLater(
             stale.map((id) => `state|${id}`),

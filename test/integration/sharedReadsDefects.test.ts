@@ -1,3 +1,4 @@
+import { CampaignService } from '../../src/campaigns/campaignService';
 import { createEmulator, type Emulator } from '../../src/emulator';
 import { startAwsProxy, type AwsProxy } from '../helpers/awsProxy';
 import { startHarness, type Harness } from '../helpers/gatewayHarness';
@@ -68,9 +69,13 @@ describe('shared reads when AWS is slow or odd', () => {
     const maxBytes = 256 * 1024;
     const g = await gateway({ READ_CACHE_MAX_AGE_MS: '5', READ_CACHE_MAX_BYTES: String(maxBytes) });
     let most = 0;
+    // Each poll is what `campaigns(first: 100)` asks of the boundary (two pages), without GraphQL's
+    // own work: the real SDK through the stand-in to the emulator.
     for (let i = 0; i < 2000; i++) {
-      const res = await g.graphql<{ campaigns: { edges: unknown[] } }>('{ campaigns(first: 100) { edges { node { id name } } } }');
-      expect(res.body.data?.campaigns.edges).toHaveLength(60);
+      const api = g.client.forRequest();
+      const page = await new CampaignService(api).list({ first: 100, after: null, connectInstanceId: null });
+      api.close();
+      expect(page.items).toHaveLength(60);
       most = Math.max(most, g.client.readCache()!.bytes);
     }
     expect(issued).toBeGreaterThan(100);
@@ -79,7 +84,7 @@ describe('shared reads when AWS is slow or odd', () => {
     await sleep(1100);
     await g.graphql('{ campaigns(first: 1) { edges { node { id } } } }');
     expect(g.client.readCache()!.entries).toBeLessThanOrEqual(2);
-  }, 120_000);
+  }, 300_000);
 
   it('counts the age of an answer from when its call was sent, not from when it arrived', async () => {
     const [id] = ids(1) as [string];
