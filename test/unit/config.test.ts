@@ -59,9 +59,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.internal:6380' }).redis).toEqual({
       url: 'rediss://user:pw@cache.internal:6380',
       keyPrefix: 'campaign-gateway:',
-      timeoutMs: 100,
+      commandTimeoutMs: 250,
     });
-    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TIMEOUT_MS: '0' })).toThrow(/REDIS_TIMEOUT_MS/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_COMMAND_TIMEOUT_MS: '0' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS/);
   });
 
   it('keeps read answers fresh 1 s, serves them stale up to 5 minutes, in at most 16 MiB', () => {
