@@ -6,6 +6,7 @@ import type { ProfilesResult } from './profile';
 import type { ReadRow } from './reads';
 import type { StartsResult } from './starts';
 import type { StartupResult } from './startup';
+import type { QuotaResult } from './quota';
 import type { ViewersResult } from './viewers';
 
 export interface MachineFacts {
@@ -32,6 +33,7 @@ export interface BenchResults {
   profiles?: ProfilesResult;
   layers?: LayersResult;
   viewers?: ViewersResult;
+  quota?: QuotaResult;
 }
 
 export const BEGIN = '<!-- bench:generated:begin (npm run bench rewrites everything up to the end marker) -->';
@@ -196,6 +198,35 @@ function layersSection(l: LayersResult): string[] {
   ];
 }
 
+/** The governor's target: at most this much CPU per call in-process; with Redis, one round trip. */
+export const GOVERNOR_TARGET_US = 10;
+
+function quotaSection(q: QuotaResult): string[] {
+  const c = q.cost;
+  const lines = [
+    '### The AWS call governor',
+    '',
+    '| cost per AWS call | µs |',
+    '|---|---:|',
+    `| CPU, in-process bucket (target ≤ ${GOVERNOR_TARGET_US}: ${mark(c.inProcessCpuUs <= GOVERNOR_TARGET_US)}) | ${c.inProcessCpuUs.toFixed(2)} |`,
+    `| CPU, fleet bucket in Redis (this process's side) | ${c.redisCpuUs.toFixed(1)} |`,
+    `| wall time, fleet bucket in Redis: one EVALSHA round trip | ${c.redisRoundTripUs.toFixed(0)} |`,
+    `| a bare PING on the same connection, for comparison | ${c.pingUs.toFixed(0)} |`,
+    '',
+    `Dashboards polling the 50-campaign page once a second for ${q.durationS} s, spread over the replicas; the emulator throttles the account at 2 calls/s, burst 5; the gateways run at their defaults (2/s, burst 5, \`AWS_CALLS_REPLICAS\` = replicas).`,
+    '',
+    '| replicas | Redis | viewers | AWS calls/s | throttled | polls answered | state age, mean (s) | state age, p95 (s) | poll p50 (ms) | poll p99 (ms) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of q.rows) {
+    lines.push(
+      `| ${r.replicas} | ${r.redis ? 'yes' : 'no'} | ${r.viewers} | ${r.awsCallsPerS.toFixed(2)} | ${r.throttled} | ${r.polls}/${r.polls + r.failed} | ` +
+        `${(r.stateAgeMs.mean / 1000).toFixed(1)} | ${(r.stateAgeMs.p95 / 1000).toFixed(1)} | ${r.latency.p50Ms.toFixed(0)} | ${r.latency.p99Ms.toFixed(0)} |`,
+    );
+  }
+  return lines;
+}
+
 export function renderGenerated(r: BenchResults, resultsFile: string): string {
   const m = r.machine;
   const lines: string[] = [
@@ -219,6 +250,7 @@ export function renderGenerated(r: BenchResults, resultsFile: string): string {
   if (r.startup || r.memory) lines.push('');
   if (r.profiles) lines.push(...profileSection(r.profiles), '');
   if (r.layers) lines.push(...layersSection(r.layers), '');
+  if (r.quota) lines.push(...quotaSection(r.quota), '');
   lines.push(END);
   return lines.join('\n');
 }

@@ -3,8 +3,8 @@
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
- *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers]
- *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--label "..."]
+ *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers,quota]
+ *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--quota-duration 4] [--label "..."]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
@@ -17,6 +17,7 @@ import type { LayersResult } from './layers';
 import { measureMemory } from './memory';
 import { DIST, awsEnv, startEmulator } from './processes';
 import { measureProfiles } from './profile';
+import { measureQuota } from './quota';
 import { measureReads } from './reads';
 import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFacts } from './report';
 import { measureStarts, startTargets } from './starts';
@@ -24,7 +25,7 @@ import { measureStartup } from './startup';
 import { VIEWER_COUNTS, measureViewers, startGateway } from './viewers';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers'] as const;
+const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'quota'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -42,6 +43,7 @@ interface Options {
   keepProfiles?: string;
   viewers: number[];
   viewersDurationS: number;
+  quotaDurationS: number;
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -85,6 +87,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       return n;
     }),
     viewersDurationS: number('viewers-duration', 5),
+    quotaDurationS: number('quota-duration', 4),
   };
 }
 
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
           `(default client), ${results.layers.sdkGatewayClientUs.toFixed(1)} µs (gateway's client)`,
       );
     }
+    if (options.only.has('quota')) results.quota = await measureQuota(emulator, { durationS: options.quotaDurationS }, log);
   } finally {
     await emulator.stop();
   }

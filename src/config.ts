@@ -56,7 +56,36 @@ export interface Config {
     credentialsTimeoutMs: number;
     readCacheMaxAgeMs: number;
     readCacheMaxEntries: number;
+    /** Most bytes the kept read answers take (estimated from their JSON; least recently used dropped first). */
+    readCacheMaxBytes: number;
+    /** Oldest a kept answer may be and still be served while the AWS call rate is spent (docs/reads.md). */
+    readStaleMaxAgeMs: number;
   };
+  /** The AWS call governor (docs/quota.md): one rate for every replica and every Campaigns operation. */
+  quota: {
+    /** Calls per second all replicas together may make (the account's quota, less what other tools use). */
+    callsPerSecond: number;
+    /** Most calls at once after a quiet spell. */
+    burst: number;
+    /** Tokens reads never take, kept for actions (stop and pause first); less than `burst`. */
+    reserve: number;
+    /**
+     * Replicas sharing the rate without Redis: each spends 1/`replicas` of it. With Redis, the share
+     * one replica spends while Redis is unavailable.
+     */
+    replicas: number;
+  };
+  /** Redis shared by the replicas (the governor's bucket, the read cache); undefined runs all of it in-process. */
+  redis:
+    | {
+        /** `redis://` or `rediss://` (TLS), with user and password when AUTH is on. */
+        url: string;
+        /** Before every key, so one Redis can serve several deployments. */
+        keyPrefix: string;
+        /** Past this a Redis command counts as failed, and the replica does without Redis. */
+        commandTimeoutMs: number;
+      }
+    | undefined;
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
     depth: number;
@@ -143,6 +172,41 @@ function integer(meaning: string, fallback: number, min: number, max: number): S
 }
 
 /** An integer that may be left unset (its absence means something: `unset` says what). */
+function decimal(meaning: string, fallback: number, min: number, max: number): Setting<number> {
+  return {
+    type: `number, ${min} to ${max}`,
+    meaning,
+    defaultText: `\`${fallback}\``,
+    example: String(fallback),
+    read(text) {
+      if (text === undefined) return fallback;
+      const n = Number(text);
+      if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > max) throw new Invalid(`must be a number from ${min} to ${max} (got "${text}")`);
+      return n;
+    },
+  };
+}
+
+/** A `redis://` or `rediss://` URL; never echoed in a problem, since it may hold a password. */
+function redisUrl(meaning: string): Setting<string | undefined> {
+  return {
+    type: '`redis://` or `rediss://` URL',
+    meaning,
+    defaultText: 'unset',
+    example: '',
+    read(value) {
+      if (value === undefined) return undefined;
+      if (!/^rediss?:\/\//.test(value)) throw new Invalid('must start with redis:// or rediss:// (TLS)');
+      try {
+        new URL(value);
+      } catch {
+        throw new Invalid('must be a URL such as rediss://user:password@host:6379');
+      }
+      return value;
+    },
+  };
+}
+
 function optionalInteger(meaning: string, unset: string, min: number, max: number): Setting<number | undefined> {
   const { read, type } = integer(meaning, 0, min, max);
   return { type, meaning, defaultText: unset, example: '', read: (text, mode) => (text === undefined ? undefined : read(text, mode)) };
@@ -269,6 +333,15 @@ export const SETTINGS = {
   UPSTREAM_CREDENTIALS_TIMEOUT_MS: integer('with `CAMPAIGNS_BACKEND=aws`, how long resolving AWS credentials may take at start (and on each retry) before the gateway starts not ready', 5000, 1, 60_000),
   READ_CACHE_MAX_AGE_MS: integer('how long a successful AWS read (state, description, list page) is reused by every request of the process; reads in flight are shared too; `0` turns both off', 1000, 0, 60_000),
   READ_CACHE_MAX_ENTRIES: integer('most read answers kept (least recently used dropped first)', 10_000, 1, 1_000_000),
+  READ_CACHE_MAX_BYTES: integer('most bytes the kept read answers take in each process (estimated from their JSON; least recently used dropped first)', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  READ_STALE_MAX_AGE_MS: integer('oldest a kept state, description or first list page may be and still be answered while the AWS call rate is spent (the answer’s `stateAsOf` says its age); see [reads](reads.md)', 300_000, 0, 3_600_000),
+  AWS_CALLS_PER_SECOND: decimal('AWS calls per second all replicas together may make, every Campaigns operation together (size it from the account’s Service Quotas, less what other tools use; decimals allowed); see [the quota](quota.md)', 2, 0.01, 100_000),
+  AWS_CALLS_BURST: integer('most AWS calls at once after a quiet spell, all replicas together', 5, 1, 100_000),
+  AWS_CALLS_RESERVE: optionalInteger('tokens of the burst reads never take, kept for actions (stop and pause first); less than `AWS_CALLS_BURST`', '`3` (at most `AWS_CALLS_BURST` - 1)', 0, 100_000),
+  AWS_CALLS_REPLICAS: integer('replicas sharing the rate without Redis: each spends 1/N of it; with `REDIS_URL`, the share a replica spends while Redis is unreachable', 1, 1, 1000),
+  REDIS_URL: redisUrl('with `user:password@` for AUTH: the replicas share the AWS call rate, the read cache, the states their actions cause and the live-state polls through it; unset: all in-process'),
+  REDIS_KEY_PREFIX: text('prefix of every Redis key the gateway writes, so one Redis can serve several deployments', 'campaign-gateway:'),
+  REDIS_COMMAND_TIMEOUT_MS: integer('longest wait for one Redis command; past it the replica goes on without Redis (its share of the AWS call rate, its in-process read copy)', 250, 1, 10_000),
   BODY_LIMIT_BYTES: integer('largest request body', 1024 * 1024, 1024, 64 * 1024 * 1024),
   BODY_TIMEOUT_MS: integer('time a request body may take to arrive after its headers; past it 408 and the connection closes', 10_000, 100, 120_000),
   HEADERS_TIMEOUT_MS: integer("time a request's headers may take to arrive (Node's `headersTimeout`); Node's `requestTimeout` is this plus `BODY_TIMEOUT_MS`", 10_000, 100, 120_000),
@@ -319,6 +392,14 @@ function authConfig(values: Values, problems: ConfigProblem[]): AuthConfig {
   return { mode: 'jwt', jwksUrl: needed('AUTH_JWKS_URL'), issuer: needed('AUTH_ISSUER'), audience: needed('AUTH_AUDIENCE') };
 }
 
+/** The governor's rate; the reserve must leave reads at least one token of the burst. */
+function quotaOf(values: Values, problems: ConfigProblem[]): Config['quota'] {
+  const burst = values.AWS_CALLS_BURST;
+  const reserve = values.AWS_CALLS_RESERVE ?? Math.min(3, burst - 1);
+  if (reserve >= burst) problems.push({ variable: 'AWS_CALLS_RESERVE', problem: `must be less than AWS_CALLS_BURST (${burst}), or reads never get a token` });
+  return { callsPerSecond: values.AWS_CALLS_PER_SECOND, burst, reserve, replicas: values.AWS_CALLS_REPLICAS };
+}
+
 /**
  * On when OTEL_TRACES_EXPORTER=otlp, or when an OTLP endpoint is set and OTEL_TRACES_EXPORTER
  * is unset; off with OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none.
@@ -342,6 +423,7 @@ export function loadConfig(env: Env = process.env): Config {
   const v = readSettings(env, { production }, problems);
   const auth = authConfig(v, problems);
   const tracing = tracingOf(v, problems);
+  const quota = quotaOf(v, problems);
   const [first, ...more] = problems;
   if (first) throw new ConfigError(first.variable, first.problem, ...more);
   return {
@@ -378,7 +460,11 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsTimeoutMs: v.UPSTREAM_CREDENTIALS_TIMEOUT_MS,
       readCacheMaxAgeMs: v.READ_CACHE_MAX_AGE_MS,
       readCacheMaxEntries: v.READ_CACHE_MAX_ENTRIES,
+      readCacheMaxBytes: v.READ_CACHE_MAX_BYTES,
+      readStaleMaxAgeMs: v.READ_STALE_MAX_AGE_MS,
     },
+    quota,
+    redis: v.REDIS_URL === undefined ? undefined : { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX, commandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS },
     limits: {
       depth: v.MAX_QUERY_DEPTH,
       aliases: v.MAX_QUERY_ALIASES,

@@ -2,7 +2,10 @@ import { ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
+import { createRedisReadStore } from './aws/redisReadStore';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
+import { createGovernor } from './aws/governor';
+import { createRedisLink } from './aws/redis';
 import { watchBreaker } from './observability/breakerLog';
 import { createGateway } from './gateway';
 import { httpUrl } from './http/listen';
@@ -18,13 +21,16 @@ async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?
   }
   if (config.production) logger.warn({ backend: 'emulator' }, 'CAMPAIGNS_BACKEND=emulator in production: no real campaign is reached');
   const { createEmulator } = await import('./emulator');
-  const emulator = createEmulator({ seed: true });
+  // The emulator plays the AWS account at the rate the governor is told the account has, so the
+  // governor is seen keeping under it (the control API changes it: docs/quota.md).
+  const throttle = { callsPerSecond: config.quota.callsPerSecond, burst: config.quota.burst };
+  const emulator = createEmulator({ seed: true, throttle });
   const endpoint = await emulator.start(config.emulatorPort, '127.0.0.1').catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     throw new ConfigError('EMULATOR_PORT', `port ${config.emulatorPort} is in use on 127.0.0.1; set another, or 0 for any free port`);
   });
   logger.info(
-    { backend: 'emulator', emulatorUrl: endpoint },
+    { backend: 'emulator', emulatorUrl: endpoint, emulatorThrottle: throttle },
     `campaign backend: bundled emulator at ${endpoint} with demo campaigns (set CAMPAIGNS_BACKEND=aws for AWS)`,
   );
   return { endpoint, stop: () => emulator.stop() };
@@ -49,6 +55,15 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   const backend = await startBackend(config, logger);
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
   watchBreaker(breaker, logger, metrics);
+  const redis = config.redis
+    ? createRedisLink({ ...config.redis, log: logger, availability: metrics.redisAvailable })
+    : undefined;
+  const governor = createGovernor({
+    quota: config.quota,
+    replicas: config.quota.replicas,
+    redis,
+    metrics: { tokens: metrics.awsTokens, tokenWait: metrics.awsTokenWait, throttles: metrics.awsThrottles, fleetRate: metrics.awsFleetRate },
+  });
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -57,7 +72,14 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    governor,
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(redis ? { sharedStore: createRedisReadStore(redis.client, { prefix: redis.key(''), timeoutMs: redis.commandTimeoutMs }) } : {}),
+    },
   });
   // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
   const credentials =
@@ -92,6 +114,9 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
       .then(() => {
         credentials?.stop();
         client.destroy();
+        return redis?.close();
+      })
+      .then(() => {
         logger.info('stopped');
         process.exit(0);
       })

@@ -4,7 +4,10 @@ import {
   ListCampaignsCommand,
   type StartCampaignCommand,
 } from '@aws-sdk/client-connectcampaignsv2';
-import { AwsCallFailure, type CampaignsApi } from '../aws/campaignsClient';
+import { AwsCallFailure } from '../aws/callFailure';
+import type { CampaignsApi } from '../aws/campaignsClient';
+import { AwsQuotaUnavailableError } from '../aws/quota';
+import type { StateBatchAsOf, StateRowAsOf } from '../aws/sharedReads';
 /** The AWS boundary's API of one request, for the layers above (which do not import aws). */
 export type { RequestCampaignsApi } from '../aws/campaignsClient';
 import { CAMPAIGN_ACTIONS, type CampaignActionName } from './campaignActions';
@@ -13,7 +16,7 @@ import { toCampaignFailure } from './awsErrors';
 import { toCampaignDetails, toCampaignSummary } from './campaignMapping';
 import { CampaignReadError, UpstreamError, toUpstreamError } from './upstreamError';
 import { isKnownCampaignState, UnknownAwsValue } from './types';
-import type { CampaignActionResult, CampaignDetails, CampaignPage, CampaignState, CampaignSummary, ListPosition } from './types';
+import type { CampaignActionResult, CampaignDetails, CampaignFailure, CampaignPage, CampaignStateAsOf, CampaignSummary, ListPosition } from './types';
 
 /** GetCampaignStateBatch takes at most this many ids a call. */
 export const STATE_BATCH_LIMIT = 25;
@@ -39,10 +42,10 @@ export interface ListOptions {
 }
 
 /**
- * What one id of a state batch came back as: its state, a state this gateway does not know, null
- * when AWS does not know the campaign, or an error.
+ * What one id of a state batch came back as: its state (a known one, or one this gateway does not
+ * know) with when AWS reported it, null when AWS does not know the campaign, or an error.
  */
-export type StateLookup = CampaignState | UnknownAwsValue | null | Error;
+export type StateLookup = CampaignStateAsOf | null | Error;
 
 export interface CampaignServiceOptions {
   /** Told of every value AWS answers that this gateway does not know (a state AWS added later, say). */
@@ -76,8 +79,11 @@ export class CampaignService {
     try {
       // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
+      // Write-through: AWS accepted the action, so the campaign is now in the state the table says.
+      this.aws.rememberState?.({ campaignId: id, state: CAMPAIGN_ACTIONS[action].to, asOf: Date.now() });
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
+      if (err instanceof AwsQuotaUnavailableError) return { ok: false, failure: quotaFailure(err) };
       if (!(err instanceof AwsCallFailure)) throw err;
       // Once an attempt may have reached AWS unanswered, only a success is believed: a retry's
       // "invalid state" or "throttled" may be answering an action that did happen.
@@ -99,6 +105,8 @@ export class CampaignService {
     const found = new Map<string, StateLookup>();
     if (valid.size > 0) {
       let output;
+      // A state answered by this very call was reported when it was sent; shared answers carry their own asOf.
+      const sentAt = Date.now();
       try {
         output = await this.aws.send(new GetCampaignStateBatchCommand({ campaignIds: [...valid] }));
       } catch (err) {
@@ -106,8 +114,13 @@ export class CampaignService {
       }
       for (const row of output.successfulRequests ?? []) {
         if (row.campaignId === undefined || row.state === undefined) continue;
-        found.set(row.campaignId, isKnownCampaignState(row.state) ? row.state : this.unknownValue('state', row.state));
+        found.set(row.campaignId, {
+          state: isKnownCampaignState(row.state) ? row.state : this.unknownValue('state', row.state),
+          asOf: (row as StateRowAsOf).asOf ?? sentAt,
+        });
       }
+      // Ids no AWS call could be had for (the quota spent) and nothing was known of: AWS_QUOTA_EXHAUSTED each.
+      for (const [id, refusal] of Object.entries((output as StateBatchAsOf).unavailable ?? {})) found.set(id, refusal);
       for (const row of output.failedRequests ?? []) {
         if (row.campaignId === undefined) continue;
         found.set(
@@ -220,4 +233,18 @@ function readError(operation: string, err: unknown): unknown {
 
 function lastPlace(items: CampaignPage['items']): ListPosition {
   return (items[items.length - 1] as CampaignPage['items'][number]).after;
+}
+
+/**
+ * The governor held an action back (no token before its deadline, nothing was sent): a throttling
+ * answer the gateway gives itself, retryable, with no AWS request id. (A read held back is passed
+ * on as it is: AWS_QUOTA_EXHAUSTED, docs/reads.md.)
+ */
+function quotaFailure(err: AwsQuotaUnavailableError): CampaignFailure {
+  return {
+    kind: 'ThrottlingException',
+    message: `Not sent: the AWS call rate is spent by more urgent calls; retry in about ${err.retryAfterMs} ms`,
+    retryable: true,
+    requestId: null,
+  };
 }

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { STATE_BATCH_LIMIT, type CampaignService } from './campaignService';
-import type { CampaignState, UnknownAwsValue } from './types';
+import type { CampaignStateAsOf } from './types';
 
-/** A campaign's state; a state this gateway does not know yet; null when AWS does not know the campaign. */
-export type CampaignStateLoader = DataLoader<string, CampaignState | UnknownAwsValue | null>;
+/** A campaign's state (or one this gateway does not know yet) with when AWS reported it; null when AWS does not know the campaign. */
+export type CampaignStateLoader = DataLoader<string, CampaignStateAsOf | null>;
 
 /**
  * Per-request loader of campaign states: every `state` field of one operation is batched into

@@ -23,6 +23,12 @@ export class UnknownAwsValue {
   ) {}
 }
 
+/** A campaign's state (or one this gateway does not know yet) and when AWS reported it (ms since the epoch): see `Campaign.stateAsOf`. */
+export interface CampaignStateAsOf {
+  state: CampaignState | UnknownAwsValue;
+  asOf: number;
+}
+
 /**
  * What a GraphQL `Campaign` stands for: its id. Every other field comes through the request's
  * loaders, which rows of ListCampaigns prime (so a listed name costs no DescribeCampaign).

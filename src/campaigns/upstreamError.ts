@@ -1,7 +1,9 @@
-import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '../aws/campaignsClient';
+import { AwsCallBudgetExceededError, type AwsCallFailure, describeError } from '../aws/callFailure';
 import type { CampaignFailure } from './types';
 
 export { AwsCallBudgetExceededError };
+/** No AWS call token could be had in time and nothing was known to answer with (see docs/reads.md). */
+export { AwsQuotaUnavailableError } from '../aws/quota';
 
 /**
  * Codes of failures AWS did not document, as callers see them in `extensions.code`:

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { CallRecorder } from './calls';
 import type { Faults, FailSpec } from './faults';
 import type { MemoryCampaignStore } from './store';
+import type { AccountThrottle, ThrottleSpec } from './throttle';
 import type { EmulatorCampaign, OperationName } from './types';
 
 /**
@@ -16,7 +17,10 @@ import type { EmulatorCampaign, OperationName } from './types';
  *                                 {action:'dropNext', operation, times}
  *                                 {action:'dripNext', operation, times, intervalMs?, padBytes?}
  *                                 {action:'clear'}
- *   POST   /__emulator/reset      -> store back to seed, calls and faults cleared
+ *   GET    /__emulator/throttle   -> {limit: {callsPerSecond, burst} | null, throttled: {op: n}, total}
+ *   POST   /__emulator/throttle   {callsPerSecond, burst} (the account's rate; the bucket starts full)
+ *                                 {off: true} (no throttling)
+ *   POST   /__emulator/reset      -> store back to seed, calls, faults and throttle counts cleared (the rate stays)
  *   GET    /__emulator/campaigns  -> {campaigns} (with emulator-only `state`)
  *   POST   /__emulator/campaigns  {id, ...partial campaign} -> {campaign} (insert or merge; `state` may
  *                                 also be one AWS may add later, any PascalCase word such as "Archived")
@@ -27,6 +31,7 @@ export interface ControlDeps {
   store: MemoryCampaignStore;
   faults: Faults;
   recorder: CallRecorder;
+  throttle: AccountThrottle;
 }
 
 class ControlError extends Error {
@@ -103,10 +108,18 @@ export function handleControl(deps: ControlDeps, method: string | undefined, pat
       case 'POST faults':
         applyFault(deps.faults, readObject(body));
         return send(res, 200, { ok: true });
+      case 'GET throttle':
+        return send(res, 200, deps.throttle.state());
+      case 'POST throttle': {
+        const input = readObject(body);
+        deps.throttle.set(input['off'] === true ? null : (input as unknown as ThrottleSpec));
+        return send(res, 200, deps.throttle.state());
+      }
       case 'POST reset':
         deps.store.reset();
         deps.recorder.reset();
         deps.faults.clear();
+        deps.throttle.reset();
         return send(res, 200, { ok: true });
       case 'GET campaigns':
         return send(res, 200, { campaigns: deps.store.list() });

@@ -5,6 +5,7 @@ import { Faults, type FaultInjector } from './faults';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEMO_INSTANCE_ID, seedCampaigns } from './seed';
 import { createRequestHandler } from './server';
 import { MemoryCampaignStore, type CampaignStore } from './store';
+import { AccountThrottle, type ThrottleSpec } from './throttle';
 import type { OperationName, RecordedCall } from './types';
 
 export type {
@@ -27,6 +28,7 @@ export type { CampaignStore } from './store';
 export type { FaultInjector, FailSpec } from './faults';
 export { DEMO_INSTANCE_ID, DEMO_SECOND_INSTANCE_ID, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, seedCampaigns } from './seed';
 export { CONTROL_PREFIX } from './control';
+export type { AccountThrottle, ThrottleSpec, ThrottleState } from './throttle';
 
 export interface EmulatorOptions {
   /** Demo campaigns (default true); false starts (and resets to) an empty store. */
@@ -37,6 +39,12 @@ export interface EmulatorOptions {
   region?: string;
   /** How many recent calls `calls` keeps (default 100000); counts stay exact beyond it. */
   maxRecordedCalls?: number;
+  /**
+   * The account's rate (AWS's documented default is 2 calls/s, burst 5): calls beyond it are
+   * answered 429 ThrottlingException. Absent or null: no throttling. Changeable through `throttle`
+   * and the control API.
+   */
+  throttle?: ThrottleSpec | null;
 }
 
 export interface Emulator {
@@ -52,6 +60,8 @@ export interface Emulator {
   readonly calls: RecordedCall[];
   callCount(operation?: OperationName): number;
   resetCalls(): void;
+  /** The account-wide token bucket: its limit and the calls it throttled. */
+  readonly throttle: AccountThrottle;
 }
 
 /** Idle keep-alive sockets live this long: long enough that a benchmark rarely reconnects. */
@@ -70,7 +80,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   );
   const faults = new Faults();
   const recorder = new CallRecorder(options.maxRecordedCalls);
-  const handler = createRequestHandler({ store, faults, recorder });
+  const throttle = new AccountThrottle(options.throttle);
+  const handler = createRequestHandler({ store, faults, recorder, throttle });
 
   let server: Server | undefined;
   let baseUrl: string | undefined;
@@ -117,5 +128,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     calls: recorder.calls,
     callCount: (operation?: OperationName) => recorder.count(operation),
     resetCalls: () => recorder.reset(),
+    throttle,
   };
 }

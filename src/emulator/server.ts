@@ -4,6 +4,7 @@ import { CONTROL_PREFIX, handleControl } from './control';
 import { failureToError, type DripSpec, type FailSpec, type Faults } from './faults';
 import { campaignIdsOf, Operations, parseBody, resolveRoute, type ParsedBody, type Route } from './routes';
 import type { MemoryCampaignStore } from './store';
+import type { AccountThrottle } from './throttle';
 import { ServiceError, validationError, writeError, writeOk } from './wire';
 
 /** Larger bodies are refused: no operation here takes more than 25 ids. */
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   store: MemoryCampaignStore;
   faults: Faults;
   recorder: CallRecorder;
+  throttle: AccountThrottle;
 }
 
 export interface RequestHandler {
@@ -22,7 +24,7 @@ export interface RequestHandler {
 }
 
 /**
- * The request pipeline: route, read body, record the call, decide faults, then (after any delay)
+ * The request pipeline: route, read body, record the call, the account's rate, decide faults, then (after any delay)
  * drop, fail or run the operation.
  *
  * SigV4 signatures are deliberately not verified: the emulator stands in for AWS on loopback with
@@ -92,6 +94,11 @@ export function createRequestHandler(deps: HandlerDeps): RequestHandler {
     }
     const body = parseBody(raw);
     deps.recorder.record(route.operation, campaignIdsOf(route, body));
+    // The account's rate comes first, as on AWS: a throttled call is answered at once and changes nothing.
+    if (!deps.throttle.admit(route.operation)) {
+      writeError(res, new ServiceError('ThrottlingException', 'Rate exceeded'));
+      return;
+    }
     const plan = deps.faults.plan(route.operation);
     const proceed = (): void => {
       if (plan.drop) {

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
 import { awsRequestIdOf } from '../campaigns/awsErrors';
-import { AwsCallBudgetExceededError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
+import { AwsCallBudgetExceededError, AwsQuotaUnavailableError, CampaignReadError, UpstreamError, type UpstreamErrorCode } from '../campaigns/upstreamError';
 import { AWS_CALL_BUDGET_EXCEEDED, BUDGET_ADVICE } from './limits/awsCallBudget';
 import { toCampaignErrorPayload } from './campaignActionPayload';
 
@@ -25,6 +25,12 @@ export interface CallerFailure {
   /** AWS's request id, when AWS answered. */
   awsRequestId: string | null;
 }
+
+/**
+ * The AWS call rate the fleet may use is spent and nothing known could answer a read
+ * (docs/reads.md): documented, retryable after `retryAfterMs`.
+ */
+export const AWS_QUOTA_EXHAUSTED = 'AWS_QUOTA_EXHAUSTED';
 
 const UPSTREAM_MESSAGES: Record<UpstreamErrorCode, string> = {
   UPSTREAM_UNAVAILABLE: 'The campaign service (AWS) could not be reached. Try again later.',
@@ -59,6 +65,13 @@ export function failureForCaller(error: unknown): CallerFailure {
       AWS_CALL_BUDGET_EXCEEDED,
       `This request used all ${original.limit} AWS calls one request may make, so this field was not served. ${BUDGET_ADVICE}`,
       { extensions: { limit: original.limit } },
+    );
+  }
+  if (original instanceof AwsQuotaUnavailableError) {
+    return documented(
+      AWS_QUOTA_EXHAUSTED,
+      `The AWS call rate this gateway may use is spent and nothing is known yet of what this field asks, so it was not served. Retry in ${original.retryAfterMs} ms.`,
+      { extensions: { retryable: true, retryAfterMs: original.retryAfterMs } },
     );
   }
   if (original instanceof CampaignReadError) {

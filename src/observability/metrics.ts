@@ -9,8 +9,20 @@ export interface Metrics {
   actionTotal: Counter<'action' | 'outcome'>;
   /** Time of each AWS operation, retries included. */
   upstreamDuration: Histogram<'operation' | 'outcome'>;
+  /** Reads answered stale (the AWS call rate spent), by AWS operation, and how old the answer was. */
+  readStaleAge: Histogram<'operation'>;
   /** 1 while the AWS circuit breaker is open (calls fail at once), else 0. */
   upstreamCircuitOpen: Gauge;
+  /** AWS call tokens by priority (halt, dial, read, refresh) and outcome (granted, refused). */
+  awsTokens: Counter<'priority' | 'outcome'>;
+  /** How long each granted AWS call token was waited for, by priority. */
+  awsTokenWait: Histogram<'priority'>;
+  /** ThrottlingException answers from AWS, by operation. */
+  awsThrottles: Counter<'operation'>;
+  /** AWS calls per second the fleet may make right now (the configured rate, less while backing off after throttles). */
+  awsFleetRate: Gauge;
+  /** 1 while Redis answers (REDIS_URL set), else 0. */
+  redisAvailable: Gauge;
   /** Time of each GraphQL HTTP request, from arrival to the last byte of the answer. */
   graphqlDuration: Histogram<'operation_name' | 'operation_type' | 'outcome'>;
   /** GraphQL HTTP requests being served right now. */
@@ -51,9 +63,45 @@ export function createMetrics(): Metrics {
       buckets: DURATION_BUCKETS,
       registers: [registry],
     }),
+    readStaleAge: new Histogram({
+      name: 'campaign_gateway_read_stale_age_seconds',
+      help: 'Reads answered from what is known while the AWS call rate is spent, by AWS operation, and the age of the answer.',
+      labelNames: ['operation'],
+      buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers: [registry],
+    }),
     upstreamCircuitOpen: new Gauge({
       name: 'campaign_gateway_upstream_circuit_open',
       help: '1 while the circuit breaker in front of AWS is open (AWS calls fail at once), else 0.',
+      registers: [registry],
+    }),
+    awsTokens: new Counter({
+      name: 'campaign_gateway_aws_tokens_total',
+      help: 'AWS call tokens asked of the governor, by priority (halt, dial, read, refresh) and outcome (granted, refused: the call was not sent).',
+      labelNames: ['priority', 'outcome'],
+      registers: [registry],
+    }),
+    awsTokenWait: new Histogram({
+      name: 'campaign_gateway_aws_token_wait_seconds',
+      help: 'How long a granted AWS call token was waited for, by priority.',
+      labelNames: ['priority'],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    awsThrottles: new Counter({
+      name: 'campaign_gateway_aws_throttles_total',
+      help: 'ThrottlingException answers from AWS, by operation (each cuts the fleet rate for a while).',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    awsFleetRate: new Gauge({
+      name: 'campaign_gateway_aws_fleet_rate',
+      help: 'AWS calls per second all replicas together may make now (AWS_CALLS_PER_SECOND, less while backing off after throttles).',
+      registers: [registry],
+    }),
+    redisAvailable: new Gauge({
+      name: 'campaign_gateway_redis_available',
+      help: '1 while Redis (REDIS_URL) answers, else 0 (each replica then spends its share of the AWS call rate).',
       registers: [registry],
     }),
     graphqlDuration: new Histogram({

@@ -186,6 +186,12 @@ describe('deploy/kubernetes', () => {
     expect(Number(heap![1]) * 2 ** 20).toBeLessThan(limit);
   });
 
+  it('shares the AWS call rate through Redis over TLS, and sizes each pod\'s share for the largest fleet', () => {
+    const { config } = podConfig();
+    expect(config.redis?.url).toMatch(/^rediss:\/\//);
+    expect(config.quota.replicas).toBeGreaterThanOrEqual(one('HorizontalPodAutoscaler').spec!.maxReplicas);
+  });
+
   it('keeps at least two replicas, and disrupts one pod at a time', () => {
     expect(one('HorizontalPodAutoscaler').spec!.minReplicas).toBeGreaterThanOrEqual(2);
     expect(one('PodDisruptionBudget').spec!.maxUnavailable).toBe(1);

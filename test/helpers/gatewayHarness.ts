@@ -1,15 +1,17 @@
 import { Writable } from 'node:stream';
-import { createEmulator, type Emulator } from '../../src/emulator';
+import { createEmulator, type Emulator, type ThrottleSpec } from '../../src/emulator';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics, type Metrics } from '../../src/observability/metrics';
 import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
+import { createGovernor } from '../../src/aws/governor';
 import { watchBreaker } from '../../src/observability/breakerLog';
 import { createAuthenticator } from '../../src/auth/authenticator';
 import type { KeySetBackoff } from '../../src/auth/jwtVerifier';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { ReadStore } from '../../src/aws/readStore';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -53,13 +55,37 @@ export interface HarnessOptions {
   boundaryMaxCalls?: number;
   /** Back-off after a failed key-set fetch (jwt mode); the gateway's default is 1 s growing to 30 s. */
   jwksBackoff?: KeySetBackoff;
+  /** The emulator throttles the account at this rate (default: it does not). */
+  emulatorThrottle?: ThrottleSpec;
+  /** An emulator another harness already runs (several gateways, one AWS); it is left running on close. */
+  emulator?: Emulator;
+  /** Where the SDK sends its calls instead of the emulator itself (a proxy in front of it). */
+  awsEndpoint?: (emulatorUrl: string) => string;
+  /** The read store the replicas share (as REDIS_URL makes in production). */
+  sharedStore?: ReadStore;
 }
 
+/** An AWS call rate no test reaches: the governor is on its path but never holds a call back. */
+export const GENEROUS_AWS_RATE = { AWS_CALLS_PER_SECOND: '100000', AWS_CALLS_BURST: '100000' } as const;
+
 /** The gateway and the emulator, both real HTTP servers on loopback, joined by the real AWS SDK. */
-export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCooldownMs, boundaryMaxCalls, jwksBackoff }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({
+  env = {},
+  maxAttempts,
+  retryDelayMs,
+  jwksCooldownMs,
+  boundaryMaxCalls,
+  jwksBackoff,
+  emulatorThrottle,
+  emulator: sharedEmulator,
+  awsEndpoint,
+  sharedStore,
+}: HarnessOptions = {}): Promise<Harness> {
   // Reads are not shared unless a test asks (READ_CACHE_MAX_AGE_MS): the emulator is reset between
   // tests, and answers kept from one test would be read by the next.
-  const config: Config = loadConfig({ LOG_LEVEL: 'info', READ_CACHE_MAX_AGE_MS: '0', ...env });
+  // The governor runs as in production, at a rate no test reaches unless it asks for one
+  // (AWS_CALLS_PER_SECOND, AWS_CALLS_BURST): the suite makes many AWS calls quickly.
+  const config: Config = loadConfig({ LOG_LEVEL: 'info', READ_CACHE_MAX_AGE_MS: '0', ...GENEROUS_AWS_RATE, ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -68,12 +94,18 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const emulator = createEmulator({ seed: true });
-  const endpoint = await emulator.start(0, '127.0.0.1');
+  const emulator = sharedEmulator ?? createEmulator({ seed: true, throttle: emulatorThrottle ?? null });
+  const emulatorUrl = sharedEmulator ? sharedEmulator.url : await emulator.start(0, '127.0.0.1');
+  const endpoint = awsEndpoint ? awsEndpoint(emulatorUrl) : emulatorUrl;
   const metrics = createMetrics();
   // Wired as src/main.ts does.
   const breaker = createUpstreamBreaker({ failures: config.upstream.breakerFailures, openMs: config.upstream.breakerOpenMs });
   watchBreaker(breaker, logger, metrics);
+  const governor = createGovernor({
+    quota: config.quota,
+    replicas: config.quota.replicas,
+    metrics: { tokens: metrics.awsTokens, tokenWait: metrics.awsTokenWait, throttles: metrics.awsThrottles, fleetRate: metrics.awsFleetRate },
+  });
   const client = createCampaignsClient({
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -84,7 +116,14 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     maxAttempts,
     retryDelayMs,
     breaker,
-    sharedReads: { maxAgeMs: config.upstream.readCacheMaxAgeMs, maxEntries: config.upstream.readCacheMaxEntries },
+    governor,
+    sharedReads: {
+      maxAgeMs: config.upstream.readCacheMaxAgeMs,
+      maxEntries: config.upstream.readCacheMaxEntries,
+      maxBytes: config.upstream.readCacheMaxBytes,
+      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
+      ...(sharedStore ? { sharedStore } : {}),
+    },
   });
   const authenticate = createAuthenticator(
     config.auth,
@@ -117,7 +156,7 @@ export async function startHarness({ env = {}, maxAttempts, retryDelayMs, jwksCo
     async close() {
       await gateway.stop();
       client.destroy();
-      await emulator.stop();
+      if (!sharedEmulator) await emulator.stop();
     },
   };
 }

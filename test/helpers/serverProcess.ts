@@ -25,8 +25,17 @@ export interface ServerProcess {
  */
 export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = [MAIN]): Promise<ServerProcess> {
   const child = spawn(process.execPath, nodeArgs, {
-    // EMULATOR_PORT 0: several processes may run at once, each with its own emulator.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', EMULATOR_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    // EMULATOR_PORT 0: several processes may run at once, each with its own emulator. A call rate
+    // no test reaches unless it sets one (the embedded emulator throttles at the same rate).
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      EMULATOR_PORT: '0',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_CALLS_PER_SECOND: '100000',
+      AWS_CALLS_BURST: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { GetCampaignStateBatchCommand, StartCampaignCommand } from '@aws-sdk/client-connectcampaignsv2';
-import { AwsCallFailure, createCampaignsClient } from '../../src/aws/campaignsClient';
+import { AwsCallFailure } from '../../src/aws/callFailure';
+import { createCampaignsClient } from '../../src/aws/campaignsClient';
 import { toUpstreamError } from '../../src/campaigns/upstreamError';
 
 /**

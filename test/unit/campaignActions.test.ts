@@ -5,7 +5,7 @@ import { CAMPAIGN_ACTIONS, CAMPAIGN_ACTION_NAMES, availableActions } from '../..
 import { CAMPAIGN_EXCEPTIONS, CAMPAIGN_EXCEPTION_NAMES, isRetryable } from '../../src/aws/exceptions';
 import { CAMPAIGN_ERROR_TYPES } from '../../src/graphql/campaignErrorTypes';
 import { MODELLED_ERROR_STATUS } from '../../src/emulator/wire';
-import { MUTATING_OPERATIONS } from '../../src/aws/campaignsClient';
+import { MUTATING_OPERATIONS } from '../../src/aws/operations';
 import { buildSchema } from '../../src/graphql/schema';
 
 const schema: GraphQLSchema = buildSchema();

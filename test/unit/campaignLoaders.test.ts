@@ -69,7 +69,8 @@ describe('state loader (GetCampaignStateBatch)', () => {
       ],
     });
     const { campaignState } = createCampaignLoaders(service);
-    await expect(campaignState.loadMany(['a', 'b', 'c'])).resolves.toEqual(['Running', 'Stopped', 'Paused']);
+    const found = await campaignState.loadMany(['a', 'b', 'c']);
+    expect(found.map((known) => (known as { state: string }).state)).toEqual(['Running', 'Stopped', 'Paused']);
   });
 
   it('fails only the ids AWS failed: ResourceNotFound is null, UnknownError an error', async () => {
@@ -82,7 +83,7 @@ describe('state loader (GetCampaignStateBatch)', () => {
     });
     const { campaignState } = createCampaignLoaders(service);
     const [ok, gone, odd] = await campaignState.loadMany(['ok', 'gone', 'odd']);
-    expect([ok, gone]).toEqual(['Running', null]);
+    expect([ok, gone]).toEqual([{ state: 'Running', asOf: expect.any(Number) }, null]);
     expect(odd).toBeInstanceOf(UpstreamError);
   });
 
@@ -165,7 +166,7 @@ describe('startCampaign and the state loader', () => {
     answerStates({ started: 'Initialized' });
     awsMock.on(StartCampaignCommand).resolves({ $metadata: { requestId: 'r-1' } });
     const loaders = createCampaignLoaders(service);
-    await expect(loaders.campaignState.load('started')).resolves.toBe('Initialized');
+    await expect(loaders.campaignState.load('started')).resolves.toMatchObject({ state: 'Initialized' });
     answerStates({ started: 'Running' });
     const ctx = {
       principal: { subject: 'test', scopes: 'all' },
@@ -176,6 +177,6 @@ describe('startCampaign and the state loader', () => {
     };
     const startCampaign = Mutation.startCampaign as (parent: unknown, args: { id: string }, ctx: ContextValue, info: unknown) => Promise<unknown>;
     await startCampaign({}, { id: 'started' }, ctx as unknown as ContextValue, {});
-    await expect(loaders.campaignState.load('started')).resolves.toBe('Running');
+    await expect(loaders.campaignState.load('started')).resolves.toMatchObject({ state: 'Running' });
   });
 });

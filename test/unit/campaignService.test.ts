@@ -143,7 +143,7 @@ describe('CampaignService.getStates', () => {
       ],
     });
     const [a, gone, b, odd, invalid] = await service.getStates(['a', 'gone', 'b', 'odd', 'not valid']);
-    expect([a, gone, b, invalid]).toEqual(['Running', null, 'Paused', null]);
+    expect([a, gone, b, invalid]).toEqual([{ state: 'Running', asOf: expect.any(Number) }, null, { state: 'Paused', asOf: expect.any(Number) }, null]);
     expect(odd).toBeInstanceOf(UpstreamError);
     expect(awsMock.commandCalls(GetCampaignStateBatchCommand)[0]?.args[0].input).toEqual({
       campaignIds: ['a', 'gone', 'b', 'odd'],

@@ -54,6 +54,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_AWS_CALLS_PER_REQUEST: '0' })).toThrow(/MAX_AWS_CALLS_PER_REQUEST/);
   });
 
+  it('shares through Redis only when REDIS_URL is set, with a key prefix and a short command timeout', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.internal:6380' }).redis).toEqual({
+      url: 'rediss://user:pw@cache.internal:6380',
+      keyPrefix: 'campaign-gateway:',
+      commandTimeoutMs: 250,
+    });
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_COMMAND_TIMEOUT_MS: '0' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS/);
+  });
+
+  it('keeps read answers fresh 1 s, serves them stale up to 5 minutes, in at most 16 MiB', () => {
+    const { upstream } = loadConfig({});
+    expect([upstream.readCacheMaxAgeMs, upstream.readStaleMaxAgeMs, upstream.readCacheMaxBytes]).toEqual([1000, 300_000, 16 * 1024 * 1024]);
+  });
+
   it('has production defaults for upstream resilience and operation limits', () => {
     expect(loadConfig({})).toMatchObject({
       upstream: { requestTimeoutMs: 3000, connectTimeoutMs: 1000, deadlineMs: 10000, breakerFailures: 5, breakerOpenMs: 5000, readCacheMaxAgeMs: 1000, readCacheMaxEntries: 10_000 },
@@ -68,6 +83,9 @@ describe('loadConfig', () => {
     ['READ_CACHE_MAX_AGE_MS', '-1'],
     ['READ_CACHE_MAX_AGE_MS', '60001'],
     ['READ_CACHE_MAX_ENTRIES', '0'],
+    ['READ_CACHE_MAX_BYTES', '1000'],
+    ['READ_STALE_MAX_AGE_MS', '-1'],
+    ['REDIS_URL', 'not a url'],
     ['MAX_QUERY_DEPTH', '0'],
     ['MAX_QUERY_TOKENS', '5'],
     ['PORT', 'http'],

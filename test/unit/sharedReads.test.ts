@@ -9,7 +9,8 @@ import {
   type GetCampaignStateBatchCommandInput,
 } from '@aws-sdk/client-connectcampaignsv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsCallBudgetExceededError, AwsCallFailure, createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
+import { AwsCallBudgetExceededError, AwsCallFailure } from '../../src/aws/callFailure';
+import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
 import { Deadline } from '../../src/aws/deadline';
 
 const awsMock = mockClient(ConnectCampaignsV2Client);
@@ -87,13 +88,13 @@ describe('reads shared across requests', () => {
     ]);
     expect(batchesAsked()).toEqual([['a', 'b', 'gone1'], ['c']]);
     expect(outA.successfulRequests).toEqual([
-      { campaignId: 'a', state: 'Running' },
-      { campaignId: 'b', state: 'Running' },
+      { campaignId: 'a', state: 'Running', asOf: expect.any(Number) },
+      { campaignId: 'b', state: 'Running', asOf: expect.any(Number) },
     ]);
     expect(outA.failedRequests).toEqual([{ campaignId: 'gone1', failureCode: 'ResourceNotFound' }]);
     expect(outB.successfulRequests).toEqual([
-      { campaignId: 'b', state: 'Running' },
-      { campaignId: 'c', state: 'Running' },
+      { campaignId: 'b', state: 'Running', asOf: expect.any(Number) },
+      { campaignId: 'c', state: 'Running', asOf: expect.any(Number) },
     ]);
     expect(outB.failedRequests).toEqual([{ campaignId: 'gone1', failureCode: 'ResourceNotFound' }]);
     expect([a.callsMade, b.callsMade]).toEqual([1, 1]);
@@ -136,8 +137,8 @@ describe('reads shared across requests', () => {
     const after = request(c);
     const states = await after.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1', 'c2'] }));
     expect(states.successfulRequests).toEqual([
-      { campaignId: 'c1', state: 'Running' },
-      { campaignId: 'c2', state: 'Initialized' },
+      { campaignId: 'c1', state: 'Running', asOf: expect.any(Number) },
+      { campaignId: 'c2', state: 'Initialized', asOf: expect.any(Number) },
     ]);
     expect(batchesAsked().slice(-1)).toEqual([['c1']]);
     await after.send(new DescribeCampaignCommand({ id: 'c1' }));

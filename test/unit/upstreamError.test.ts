@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { AwsCallFailure, classifyAttempt } from '../../src/aws/campaignsClient';
+import { classifyAttempt } from '../../src/aws/attemptClassifier';
+import { AwsCallFailure } from '../../src/aws/callFailure';
 import { toUpstreamError } from '../../src/campaigns/upstreamError';
 
 const err = (props: Record<string, unknown>, message = 'boom') => Object.assign(new Error(message), props);

@@ -2,10 +2,11 @@ import { Readable } from 'node:stream';
 import { ConnectCampaignsV2Client, GetCampaignStateBatchCommand } from '@aws-sdk/client-connectcampaignsv2';
 import { HttpResponse } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { REMOVED_SDK_STEPS, createCampaignsClient } from '../../src/aws/campaignsClient';
+import { createCampaignsClient } from '../../src/aws/campaignsClient';
+import { REMOVED_SDK_STEPS } from '../../src/aws/sdkClient';
 
 /**
- * What src/aws/campaignsClient.ts relies on inside the AWS SDK. Each test fails when an SDK update
+ * What src/aws/sdkClient.ts (and the attempt bounds it installs) relies on inside the AWS SDK. Each test fails when an SDK update
  * changes one of these under the boundary, before that shows up as a lost deadline or a slower call.
  */
 describe('the AWS SDK internals the campaigns boundary relies on', () => {

@@ -1,0 +1,190 @@
+import { Deadline } from '../../src/aws/deadline';
+import { createGovernor, type Governor } from '../../src/aws/governor';
+import { AwsQuotaUnavailableError, type CallPriority, type TokenRequest } from '../../src/aws/quota';
+import { BACK_OFF, LocalBucket, floorsOf, shareOf } from '../../src/aws/tokenBucket';
+
+/** AWS's documented default, with the default reserve. */
+const QUOTA = { callsPerSecond: 2, burst: 5, reserve: 3 };
+const waiting = (priority: CallPriority): TokenRequest => ({ priority, wait: 'deadline' });
+const now = (priority: CallPriority): TokenRequest => ({ priority, wait: 'none' });
+
+describe('the token bucket with a floor per priority', () => {
+  it('keeps the reserve from reads and the last token above it from background refreshes', () => {
+    expect(floorsOf(QUOTA)).toEqual({ halt: 0, dial: 0, read: 3, refresh: 4 });
+    let t = 0;
+    const bucket = new LocalBucket(QUOTA, () => t);
+    expect(bucket.take('refresh')).toBe(0);
+    expect(bucket.take('refresh')).toBeGreaterThan(0);
+    expect(bucket.take('read')).toBe(0);
+    expect(bucket.take('read')).toBeGreaterThan(0);
+    // The reserve: three actions at once, whatever the reads did.
+    expect([bucket.take('halt'), bucket.take('halt'), bucket.take('dial')]).toEqual([0, 0, 0]);
+    const wait = bucket.take('halt');
+    expect(wait).toBe(500);
+    t += wait;
+    expect(bucket.take('halt')).toBe(0);
+  });
+
+  it('cuts the rate on a throttle, counts throttles within a second once, and recovers gradually', () => {
+    let t = 0;
+    const bucket = new LocalBucket(QUOTA, () => t);
+    bucket.throttled();
+    bucket.throttled();
+    expect(bucket.rate()).toBe(1);
+    // Reads get nothing above the reserve right after a throttle.
+    expect(bucket.take('read')).toBeGreaterThan(0);
+    expect(bucket.take('halt')).toBe(0);
+    t += 5000;
+    expect(bucket.rate()).toBeCloseTo(2 * (0.5 + 5 * BACK_OFF.RECOVERY_PER_S));
+    t += 10_000;
+    expect(bucket.rate()).toBe(2);
+    for (let i = 0; i < 10; i++) {
+      bucket.throttled();
+      t += BACK_OFF.CUT_COOLDOWN_MS;
+    }
+    expect(bucket.rate()).toBeGreaterThanOrEqual(2 * BACK_OFF.MIN_FACTOR);
+    expect(bucket.rate()).toBeLessThan(2 * BACK_OFF.MIN_FACTOR + 1);
+  });
+
+  it('gives each of several replicas without Redis a share that still lets reads through', () => {
+    expect(shareOf(QUOTA, 1)).toBe(QUOTA);
+    const third = shareOf(QUOTA, 3);
+    expect(third.callsPerSecond).toBeCloseTo(2 / 3);
+    expect(third.burst).toBeCloseTo(5 / 3);
+    expect(third.reserve).toBeLessThanOrEqual(third.burst - 1);
+    const tenth = shareOf(QUOTA, 10);
+    expect(tenth.burst).toBe(1);
+    expect(tenth.reserve).toBe(0);
+  });
+});
+
+describe('the governor (in-process)', () => {
+  let governor: Governor;
+  let deadlines: Deadline[];
+  const deadline = (ms = 60_000) => {
+    const d = Deadline.in(ms);
+    deadlines.push(d);
+    return d;
+  };
+  beforeEach(() => {
+    jest.useFakeTimers();
+    deadlines = [];
+    governor = createGovernor({ quota: QUOTA });
+  });
+  afterEach(() => {
+    governor.close();
+    for (const d of deadlines) d.dispose();
+    jest.useRealTimers();
+  });
+
+  /** Takes a token and records when (and whether) it was granted. */
+  function ask(token: TokenRequest, order: string[], label: string, d = deadline()): Promise<void> {
+    const pending = governor.take(token, 'Op', d);
+    if (!pending) {
+      order.push(label);
+      return Promise.resolve();
+    }
+    return pending.then(
+      () => void order.push(label),
+      (err: unknown) => void order.push(`${label}:${(err as Error).name}`),
+    );
+  }
+
+  it('grants at once, without a promise, while tokens are free', () => {
+    expect(governor.take(waiting('read'), 'ListCampaigns', deadline())).toBeUndefined();
+    expect(governor.take(waiting('halt'), 'StopCampaign', deadline())).toBeUndefined();
+  });
+
+  it('serves a stop at once while dashboards have spent every token they may take', async () => {
+    const order: string[] = [];
+    // Reads take the two tokens above the reserve, then queue.
+    const reads = Array.from({ length: 6 }, (_, i) => ask(waiting('read'), order, `read${i}`));
+    expect(order).toEqual(['read0', 'read1']);
+    // Two stops and a pause: the reserve, at once.
+    await Promise.all([ask(waiting('halt'), order, 'stop1'), ask(waiting('halt'), order, 'stop2'), ask(waiting('halt'), order, 'pause')]);
+    expect(order.slice(2)).toEqual(['stop1', 'stop2', 'pause']);
+    await jest.advanceTimersByTimeAsync(10_000);
+    await Promise.all(reads);
+    expect(order).toHaveLength(9);
+  });
+
+  it('serves waiting calls by priority, whatever their arrival order', async () => {
+    const order: string[] = [];
+    // Empty the bucket.
+    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    order.length = 0;
+    const all = [
+      ask(waiting('refresh'), order, 'refresh'),
+      ask(waiting('read'), order, 'read'),
+      ask(waiting('dial'), order, 'start'),
+      ask(waiting('halt'), order, 'stop'),
+      ask(waiting('dial'), order, 'resume'),
+    ];
+    await jest.advanceTimersByTimeAsync(20_000);
+    await Promise.all(all);
+    expect(order).toEqual(['stop', 'start', 'resume', 'read', 'refresh']);
+  });
+
+  it('refuses at once a call that will not wait, with when to retry, and never queues it', async () => {
+    const order: string[] = [];
+    await ask(waiting('read'), order, 'read0');
+    await ask(waiting('read'), order, 'read1');
+    const refused = governor.take(now('read'), 'GetCampaignStateBatch', deadline());
+    await expect(refused).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
+    await expect(refused).rejects.toMatchObject({ operation: 'GetCampaignStateBatch', priority: 'read', retryAfterMs: 500 });
+    // An action that will not wait still finds the reserve.
+    expect(governor.take(now('halt'), 'StopCampaign', deadline())).toBeUndefined();
+  });
+
+  it('lets a call wait no longer than its deadline, then refuses it', async () => {
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    const short = ask(waiting('halt'), order, 'late', deadline(100));
+    await jest.advanceTimersByTimeAsync(150);
+    await short;
+    expect(order.at(-1)).toBe('late:AwsQuotaUnavailableError');
+    // The next one in line is not held up by the refused one.
+    const next = ask(waiting('halt'), order, 'next');
+    await jest.advanceTimersByTimeAsync(600);
+    await next;
+    expect(order.at(-1)).toBe('next');
+  });
+
+  it('a call arriving behind waiting calls of its priority queues behind them', async () => {
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    order.length = 0;
+    const first = ask(waiting('dial'), order, 'first');
+    await jest.advanceTimersByTimeAsync(100);
+    const second = ask(waiting('dial'), order, 'second');
+    // A call of the same priority that will not wait is refused rather than overtaking.
+    await expect(governor.take(now('dial'), 'StartCampaign', deadline())).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
+    await jest.advanceTimersByTimeAsync(2000);
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('halves the fleet rate when AWS throttles, reports it, and keeps actions going', async () => {
+    const rates: number[] = [];
+    const throttles: string[] = [];
+    const g = createGovernor({
+      quota: QUOTA,
+      metrics: {
+        tokens: { inc: () => undefined },
+        tokenWait: { observe: () => undefined },
+        throttles: { inc: ({ operation }) => void throttles.push(operation) },
+        fleetRate: { set: (v) => void rates.push(v) },
+      },
+    });
+    try {
+      g.throttled('ListCampaigns');
+      expect(throttles).toEqual(['ListCampaigns']);
+      expect(rates.at(-1)).toBe(1);
+      expect(g.rate()).toBe(1);
+      await expect(g.take(now('read'), 'ListCampaigns', deadline())).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
+      expect(g.take(now('halt'), 'StopCampaign', deadline())).toBeUndefined();
+    } finally {
+      g.close();
+    }
+  });
+});
