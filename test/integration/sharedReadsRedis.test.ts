@@ -82,6 +82,30 @@ describe('reads shared by replicas through Redis', () => {
     expect(emulator.callCount('ListCampaigns')).toBe(1);
   });
 
+  it('answers reads and actions while Redis hangs (a script busy in it), without waiting for it', async () => {
+    const [a, b] = [await replica('hang:'), await replica('hang:')] as [Harness, Harness];
+    emulator.store.put({ id: ID, state: 'Running' });
+    expect((await stateOf(a)).state).toBe('RUNNING');
+    // Both connected before Redis hangs: a new connection's ready check would wait for it.
+    const [blocker, killer] = [new Redis(redisServer.url), new Redis(redisServer.url)];
+    await Promise.all([blocker, killer].map((c) => c.ping()));
+    let hanging = true;
+    const busy = blocker.eval('local i = 0 while true do i = i + 1 end', 0).catch(() => undefined);
+    void busy.finally(() => (hanging = false));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await stateOf(a)).state).toBe('RUNNING');
+    expect((await stateOf(b)).state).toBe('RUNNING');
+    const stop = await a.graphql<{ stopCampaign: { __typename: string } }>('mutation S($id: ID!) { stopCampaign(id: $id) { __typename } }', { id: ID });
+    expect(stop.body.data?.stopCampaign.__typename).toBe('StopCampaignSuccess');
+    expect((await stateOf(a)).state).toBe('STOPPED');
+    // All of it answered while Redis was still busy.
+    expect(hanging).toBe(true);
+    await killer.script('KILL');
+    await busy;
+    killer.disconnect();
+    blocker.disconnect();
+  }, 30_000);
+
   it('still answers every read and action while Redis is down, and shares again once it is back', async () => {
     const [a, b] = [await replica('down:'), await replica('down:')] as [Harness, Harness];
     emulator.store.put({ id: ID, state: 'Running' });
