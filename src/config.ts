@@ -92,6 +92,28 @@ export interface Config {
     /** Most read answers kept (least recently used dropped first). */
     readCacheMaxEntries: number;
   };
+  /** Shared state across replicas; unset `url`: everything in-process. */
+  redis: {
+    /** REDIS_URL (`redis://` or `rediss://`, user and password in the URL); undefined: no Redis. */
+    url: string | undefined;
+    /** Prefix of every key and channel, so one Redis can serve several deployments. */
+    keyPrefix: string;
+  };
+  /** Live campaign states (the `campaignStateChanged` subscription); see docs/subscriptions.md. */
+  live: {
+    /** Most campaign ids one subscription may watch. */
+    maxIdsPerSubscription: number;
+    /** Most subscriptions one WebSocket connection may hold at once (an SSE connection holds one). */
+    maxSubscriptionsPerConnection: number;
+    /** Shortest time between two polls of the same campaign. */
+    pollIntervalMs: number;
+    /** Most GetCampaignStateBatch calls per second the fleet's poller makes (the share of the AWS quota it may read with). */
+    pollCallsPerSecond: number;
+    /** How long the poller's lease lives unrenewed: a dead replica's polls are taken over within it. */
+    leaseMs: number;
+    /** WebSocket ping interval (graphql-ws); below the idle timeout of every load balancer in front. */
+    keepAliveMs: number;
+  };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
     depth: number;
@@ -183,6 +205,20 @@ function cursorSecret(env: Env): Buffer {
   return Buffer.from(value, 'utf8');
 }
 
+/** REDIS_URL: `redis://` or `rediss://` (TLS), credentials and database in the URL. */
+function redisUrl(env: Env): string | undefined {
+  const value = read(env, 'REDIS_URL');
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const authMode = oneOf(env, 'AUTH_MODE', ['jwt', 'none'] as const, production ? undefined : 'none');
@@ -233,6 +269,18 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsTimeoutMs: integer(env, 'UPSTREAM_CREDENTIALS_TIMEOUT_MS', 5000, 1, 60_000),
       readCacheMaxAgeMs: integer(env, 'READ_CACHE_MAX_AGE_MS', 1000, 0, 60_000),
       readCacheMaxEntries: integer(env, 'READ_CACHE_MAX_ENTRIES', 10_000, 1, 1_000_000),
+    },
+    redis: {
+      url: redisUrl(env),
+      keyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'campaign-gateway:',
+    },
+    live: {
+      maxIdsPerSubscription: integer(env, 'MAX_SUBSCRIPTION_IDS', 100, 1, 1000),
+      maxSubscriptionsPerConnection: integer(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 10, 1, 1000),
+      pollIntervalMs: integer(env, 'LIVE_POLL_INTERVAL_MS', 2000, 100, 600_000),
+      pollCallsPerSecond: integer(env, 'LIVE_POLL_CALLS_PER_SECOND', 1, 1, 1000),
+      leaseMs: integer(env, 'LIVE_LEASE_MS', 3000, 500, 60_000),
+      keepAliveMs: integer(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000, 1000, 300_000),
     },
     limits: {
       depth: integer(env, 'MAX_QUERY_DEPTH', 6, 1, 100),

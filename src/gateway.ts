@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
@@ -6,10 +6,15 @@ import type { Metrics } from './observability/metrics';
 import { recordActionAttempt } from './observability/actionAudit';
 import { CAMPAIGN_ACTIONS } from './campaigns/campaignActions';
 import { CampaignService } from './campaigns/campaignService';
-import type { CampaignsClient } from './aws/campaignsClient';
+import type { CampaignsClient, RequestCampaignsApi } from './aws/campaignsClient';
 import { createCampaignLoaders } from './campaigns/campaignLoaders';
 import { CampaignCursors } from './campaigns/campaignCursor';
-import { createApolloServer, drainLimitMs } from './graphql/apolloServer';
+import { createApolloServer, drainLimitMs, gatewaySchema } from './graphql/apolloServer';
+import { operationLimits } from './graphql/limits/operationLimits';
+import { formatError } from './graphql/errors';
+import { createSubscriptionTransports } from './http/subscriptions';
+import { createLiveStates, type LiveStates } from './live/liveStates';
+import { createLocalLiveStore } from './live/liveStore';
 import type { ContextValue } from './graphql/context';
 import type { Principal } from './auth/principal';
 import { authenticationFailure } from './graphql/errors';
@@ -21,6 +26,7 @@ import { requestIdOf } from './http/requestId';
 import { sendJson } from './http/sendJson';
 import { observeGraphqlRequest } from './observability/graphqlRequestLog';
 import { createRequestScope, type RequestScope } from './observability/requestScope';
+import { randomUUID } from 'node:crypto';
 
 export interface GatewayDeps {
   config: Config;
@@ -32,6 +38,8 @@ export interface GatewayDeps {
   authenticate?: Authenticator;
   /** Holds /readyz at 503 while it gives a reason (AWS credentials not resolved yet). */
   notReadyReason?: () => string | undefined;
+  /** The live campaign states (subscriptions), shared by the fleet through Redis; by default this process's own. */
+  live?: LiveStates;
 }
 
 export interface Gateway {
@@ -54,6 +62,7 @@ export async function createGateway({
   client,
   authenticate = createAuthenticator(config.auth, undefined, logger),
   notReadyReason,
+  live = createLiveStates({ client, store: createLocalLiveStore(), settings: config.live, logger, metrics }),
 }: GatewayDeps): Promise<Gateway> {
   // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
   // the body has its own timer in readBody; requestTimeout is the backstop for both.
@@ -63,7 +72,9 @@ export async function createGateway({
     connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
   });
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
-  const apollo = createApolloServer({ production: config.production, logger, httpServer, config });
+  // One schema for Apollo Server and the subscription transports.
+  const schema = gatewaySchema(config);
+  const apollo = createApolloServer({ production: config.production, logger, httpServer, schema, config });
   await apollo.start();
   const cursors = new CampaignCursors(config.cursorSecret);
   const loggers = { logger, events: eventLogger(logger) };
@@ -73,25 +84,45 @@ export async function createGateway({
   // up leaves none while its actions still run: stop() waits for these too, so each is audited.
   const inFlight = new Set<Promise<void>>();
 
+  async function authenticateCaller(authorization: string | undefined, log: Logger): Promise<Principal> {
+    try {
+      return await authenticate(authorization);
+    } catch (err) {
+      // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
+      // per outage by the verifier, not once per request.
+      if (err instanceof AuthenticationError) log.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
+      else if (!(err instanceof KeySetUnavailableError)) {
+        log.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+      }
+      throw authenticationFailure(err);
+    }
+  }
+  // Every replica's subscribers see a successful action's state at once, without waiting for a poll.
+  const serviceListeners = {
+    actionSucceeded: (outcome: Parameters<LiveStates['actionSucceeded']>[0]) =>
+      void live.actionSucceeded(outcome).catch((err: unknown) => logger.warn({ event: 'live.publish.failed', err }, 'action outcome not published to subscribers')),
+  };
+  function requestContext(scope: RequestScope, principal: Principal, aws: RequestCampaignsApi): ContextValue {
+    const requestCampaigns = new CampaignService(aws, serviceListeners);
+    return {
+      requestId: scope.requestId,
+      scope,
+      principal,
+      actionScopes,
+      campaigns: requestCampaigns,
+      loaders: createCampaignLoaders(requestCampaigns),
+      cursors,
+      recordAction: (action, attempt) => recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
+      liveStates: live,
+    };
+  }
+
   const graphql = createGraphqlHandler({
     apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     bodyTimeoutMs: config.http.bodyTimeoutMs,
-    async authenticate(req, scope): Promise<Principal> {
-      try {
-        return await authenticate(req.headers.authorization);
-      } catch (err) {
-        // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
-        // per outage by the verifier, not once per request.
-        if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
-        else if (!(err instanceof KeySetUnavailableError)) {
-          scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
-        }
-        throw authenticationFailure(err);
-      }
-    },
+    authenticate: (req, scope) => authenticateCaller(req.headers.authorization, scope.logger),
     async context(_req, scope, principal): Promise<ContextValue> {
-      const { requestId } = scope;
       // This request's AWS budget and deadline. Closed once the answer is sent, so that its
       // deadline timer does not keep what the calls hung on it alive after it (see BENCHMARKS.md).
       // A caller that hung up first leaves work still running: the deadline must still end it.
@@ -99,20 +130,39 @@ export async function createGateway({
       scope.response.once('close', () => {
         if (scope.response.writableFinished) aws.close();
       });
-      const requestCampaigns = new CampaignService(aws);
-      return {
-        requestId,
-        scope,
-        principal,
-        actionScopes,
-        campaigns: requestCampaigns,
-        loaders: createCampaignLoaders(requestCampaigns),
-        cursors,
-        recordAction: (action, attempt) =>
-          recordActionAttempt(scope.events, metrics, { action, event: CAMPAIGN_ACTIONS[action].auditEvent }, attempt),
-      };
+      return requestContext(scope, principal, aws);
     },
   });
+
+  const limits = operationLimits({ limits: config.limits, production: config.production });
+  const subscriptions = createSubscriptionTransports({
+    httpServer,
+    schema,
+    production: config.production,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    keepAliveMs: config.live.keepAliveMs,
+    maxSubscriptionsPerConnection: config.live.maxSubscriptionsPerConnection,
+    bodyLimitBytes: config.bodyLimitBytes,
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
+    authenticate: authenticateCaller,
+    formatError,
+    logger,
+    // A subscription outlives any request deadline: each event gets its own AWS budget and deadline.
+    context(principal, request) {
+      const scope = createRequestScope(randomUUID(), new ServerResponse(request), loggers);
+      let aws = client.forRequest();
+      const ctx = requestContext(scope, principal, aws);
+      ctx.startEvent = () => {
+        aws.close();
+        aws = client.forRequest();
+        ctx.campaigns = new CampaignService(aws, serviceListeners);
+        ctx.loaders = createCampaignLoaders(ctx.campaigns);
+      };
+      return ctx;
+    },
+  });
+  live.start();
 
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
@@ -123,6 +173,8 @@ export async function createGateway({
     const search = queryAt === -1 ? '' : url.slice(queryAt);
     switch (path) {
       case '/graphql': {
+        // Event streams end when their subscription does (or at stop()), not with a request's deadline.
+        if (subscriptions.wantsEventStream(req)) return subscriptions.handleEventStream(req, res, scope.logger);
         observeGraphqlRequest(scope, res, metrics);
         const handled = graphql(req, res, search, scope);
         const settled = handled.then(
@@ -177,6 +229,9 @@ export async function createGateway({
       draining = true;
       if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       const drainEndsAt = performance.now() + drainLimitMs(config.upstream.deadlineMs);
+      // Subscribers first: told to reconnect (elsewhere), and the poller's lease handed on.
+      await subscriptions.close();
+      await live.stop();
       await apollo.stop();
       // Their AWS work ends by the request deadline, so this wait ends within the drain's own limit.
       let timer: NodeJS.Timeout | undefined;

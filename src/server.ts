@@ -8,6 +8,10 @@ import { createGateway } from './gateway';
 import { httpUrl } from './http/metricsEndpoint';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
+import { createLiveStates } from './live/liveStates';
+import { createLocalLiveStore } from './live/liveStore';
+import { createRedisLiveStore } from './live/redisLiveStore';
+import { createRedisLink } from './live/redisLink';
 
 /** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on a free loopback port. */
 async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?: string; stop(): Promise<void> }> {
@@ -60,7 +64,16 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     config.backend === 'aws'
       ? await requireAwsRegion(client.providers).then(() => watchAwsCredentials(client.providers, logger, { timeoutMs: config.upstream.credentialsTimeoutMs }))
       : undefined;
-  const gateway = await createGateway({ config, logger, metrics, client, notReadyReason: credentials?.notReadyReason });
+  // With REDIS_URL the replicas share one poll per campaign and every change; otherwise each is on its own.
+  const redis = config.redis.url === undefined ? undefined : createRedisLink(config.redis.url, logger);
+  const live = createLiveStates({
+    client,
+    store: redis ? createRedisLiveStore(redis, config.redis.keyPrefix) : createLocalLiveStore(),
+    settings: config.live,
+    logger,
+    metrics,
+  });
+  const gateway = await createGateway({ config, logger, metrics, client, live, notReadyReason: credentials?.notReadyReason });
   const url = await gateway.listen(config.port, config.host);
   const notReady = credentials?.notReadyReason();
   const metricsAddress = gateway.metricsServer?.address();
@@ -77,6 +90,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     logger.info({ signal }, 'draining: finishing requests in flight');
     gateway
       .stop()
+      .then(() => redis?.close())
       .then(() => backend.stop())
       .then(() => tracing?.shutdown())
       .then(() => {

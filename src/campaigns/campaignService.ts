@@ -35,6 +35,21 @@ export interface ListOptions {
   connectInstanceId: string | null;
 }
 
+/** A lifecycle action AWS accepted: the campaign is now in `CAMPAIGN_ACTIONS[action].to`. */
+export interface ActionOutcome {
+  action: CampaignActionName;
+  campaignId: string;
+  /** When the action was sent, and when AWS's answer came (ms since the epoch). */
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** What else learns of the service's outcomes (the live feed, so every subscriber sees the gateway's own actions at once). */
+export interface ServiceListeners {
+  /** Called after AWS accepted an action; must not throw. */
+  actionSucceeded?(outcome: ActionOutcome): void;
+}
+
 /** What one id of a state batch came back as: its state, null when AWS does not know it, or an error. */
 export type StateLookup = CampaignState | null | Error;
 
@@ -44,7 +59,10 @@ export type StateLookup = CampaignState | null | Error;
  * AwsCallBudgetExceededError once the request has used its AWS calls. Knows nothing of GraphQL.
  */
 export class CampaignService {
-  constructor(private readonly aws: CampaignsApi) {}
+  constructor(
+    private readonly aws: CampaignsApi,
+    private readonly listeners: ServiceListeners = {},
+  ) {}
 
   /**
    * Runs one lifecycle action (start, pause, resume, stop: see CAMPAIGN_ACTIONS) on a campaign.
@@ -61,7 +79,9 @@ export class CampaignService {
     const { command: Command } = CAMPAIGN_ACTIONS[action];
     try {
       // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
+      const sentAt = Date.now();
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
+      this.listeners.actionSucceeded?.({ action, campaignId: id, sentAt, answeredAt: Date.now() });
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       if (!(err instanceof AwsCallFailure)) throw err;
