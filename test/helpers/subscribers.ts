@@ -69,11 +69,10 @@ function subscriberState(transport: 'ws' | 'sse', ended: Promise<number | string
 
 /** A graphql-ws client (its own WebSocket) with one subscription. */
 export function subscribeWs(url: string, ids: string[], { authorization, query = SUBSCRIPTION }: SubscribeOptions = {}): Subscriber {
-  let client: WsClient | undefined;
   let resolveEnded: (value: number | string) => void = () => undefined;
   const ended = new Promise<number | string>((resolve) => (resolveEnded = resolve));
-  const { subscriber, onNext, errors } = subscriberState('ws', ended, () => void client?.dispose());
-  client = createWsClient({
+  const { subscriber, onNext, errors } = subscriberState('ws', ended, () => void client.dispose());
+  const client: WsClient = createWsClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     lazy: false,
