@@ -17,7 +17,8 @@ const COMMAND_TIMEOUT_MS = 1000;
  */
 export function createRedisLink(url: string, logger: Logger): RedisLink {
   const command = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS, connectionName: 'campaign-gateway' });
-  const subscriber = command.duplicate({ connectionName: 'campaign-gateway-sub' });
+  // A subscriber connection only waits on its (re)subscriptions: no command timeout.
+  const subscriber = command.duplicate({ connectionName: 'campaign-gateway-sub', commandTimeout: undefined });
   let down = false;
   const onError = (err: Error) => {
     if (down) return;

@@ -89,7 +89,9 @@ export function createRedisLiveStore(link: RedisLink, keyPrefix: string): LiveSt
   const replicaId = randomUUID();
   const changeListeners: Array<(change: StateChange) => void> = [];
   const pollListeners: Array<(ids: string[]) => void> = [];
-  const subscribed = subscriber.subscribe(key.changes, key.pollRequests);
+  // ioredis subscribes again by itself after a reconnect; a first attempt that fails is retried.
+  const subscribe = (): Promise<unknown> => subscriber.subscribe(key.changes, key.pollRequests).catch(() => new Promise((resolve) => setTimeout(resolve, 1000)).then(subscribe));
+  const subscribed = subscribe();
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === key.changes) {
       const m = JSON.parse(message) as { id: string; s: string; a: string; v: string; c: boolean; seen: string };
