@@ -141,6 +141,8 @@ export function createSubscriptionTransports(options: SubscriptionTransportOptio
   useServer<Record<string, unknown>, Extra>(
     {
       schema,
+      // The protocol's 3 s default is short for a replica taking over many reconnecting clients at once.
+      connectionInitWaitTimeout: 10_000,
       async onConnect(ctx) {
         const params = ctx.connectionParams ?? {};
         const given = params['authorization'] ?? params['Authorization'];

@@ -9,7 +9,7 @@ import { subscribeSse, subscribeWs, type StateEvent, type Subscriber } from '../
  * campaigns. Default poll settings: LIVE_POLL_INTERVAL_MS 2000, LIVE_POLL_CALLS_PER_SECOND 1,
  * LIVE_LEASE_MS 3000.
  */
-const SUBSCRIBERS = 300;
+const SUBSCRIBERS = 500;
 const CAMPAIGNS = Array.from({ length: 50 }, (_, i) => `live-${String(i + 1).padStart(3, '0')}`);
 /** One watcher of 50 campaigns: 2 batches a round, a round every 2 s (the interval, and 2 calls at 1/s). */
 const ONE_WATCHER_CALLS_PER_MINUTE = 60;
@@ -21,7 +21,7 @@ const TAKEOVER_BOUND_MS = 4000;
 let redis: RedisServer;
 let emulator: EmulatorProcess;
 let gateways: ServerProcess[] = [];
-let subscribers: Array<{ s: Subscriber; gateway: number; ids: string[] }> = [];
+const subscribers: Array<{ s: Subscriber; gateway: number; ids: string[] }> = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,7 +64,11 @@ describeBuilt('live campaign states across three replicas sharing Redis', () => 
   });
 
   it(`${SUBSCRIBERS} subscribers: one watcher's AWS calls, the gateway's own start within 1 s everywhere, an outside stop within the bound, in order`, async () => {
-    subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => ({ s: subscribeTo(i % 3, i), gateway: i % 3, ids: CAMPAIGNS }));
+    // Connecting in waves of 50, as a fleet of dashboards would rather than in one instant.
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      subscribers.push({ s: subscribeTo(i % 3, i), gateway: i % 3, ids: CAMPAIGNS });
+      if (i % 50 === 49) await sleep(200);
+    }
     await Promise.all(subscribers.map(({ s }) => s.waitFor((events) => new Set(events.map((e) => e.id)).size === CAMPAIGNS.length, 60_000, 'first states')));
     for (const { s } of subscribers) expect(s.latest().get('live-001')).toBe('RUNNING');
 
@@ -113,7 +117,14 @@ describeBuilt('live campaign states across three replicas sharing Redis', () => 
     const leaders = await Promise.all(gateways.map((g) => metricValue(g, 'campaign_gateway_live_poller_leader')));
     // Kill the replica that polls, so that the takeover is tested too.
     const victim = leaders.indexOf(1);
+    await emulator.resetCalls();
+    const killed = performance.now();
     await stopProcess(gateways[victim] as ServerProcess, 'SIGKILL');
+    // The first poll after the crash is the new poller's (only the lease holder polls).
+    const resumed = (async () => {
+      while (((await emulator.counts())['GetCampaignStateBatch'] ?? 0) === 0) await sleep(50);
+      return performance.now() - killed;
+    })();
     const orphans = subscribers.filter((entry) => entry.gateway === victim);
     await Promise.all(orphans.map(({ s }) => s.ended));
     // Changed while they are disconnected, through a surviving replica.
@@ -135,8 +146,11 @@ describeBuilt('live campaign states across three replicas sharing Redis', () => 
     const changed = performance.now();
     await emulator.put({ id: 'live-004', state: 'Paused' });
     const seenMs = await allSee('live-004', 'PAUSED', changed, 20_000);
-    process.stdout.write(`fleet: after the poller was killed, an outside change was seen everywhere in ${seenMs.toFixed(0)} ms\n`);
-    expect(seenMs).toBeLessThan(TAKEOVER_BOUND_MS + OUTSIDE_CHANGE_BOUND_MS);
+    const resumedMs = await resumed;
+    process.stdout.write(`fleet: the poller killed, polling resumed on another replica after ${resumedMs.toFixed(0)} ms; an outside change then seen everywhere in ${seenMs.toFixed(0)} ms\n`);
+    // A margin for this machine, busy with the other replicas taking over 160-odd reconnecting clients.
+    expect(resumedMs).toBeLessThan(TAKEOVER_BOUND_MS + 3000);
+    expect(seenMs).toBeLessThan(OUTSIDE_CHANGE_BOUND_MS);
     for (const { s } of subscribers) expect(inOrder(s.events)).toBe(true);
   }, 120_000);
 
