@@ -159,9 +159,10 @@ export class StatePoller {
   private async pollBatch(ids: string[]): Promise<boolean> {
     const announce = ids.some((id) => this.wanted.has(id));
     for (const id of ids) this.wanted.delete(id);
+    // A first state a subscriber waits on is read at once, like a query; the rounds then make up for it.
     const spacing = 1000 / this.options.callsPerSecond;
     const wait = this.nextCallAt - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0 && !announce) await sleep(wait);
     this.nextCallAt = Math.max(Date.now(), this.nextCallAt) + spacing;
     if (!this.polling) return false;
     let polled: PolledStates;
