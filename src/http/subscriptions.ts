@@ -144,8 +144,9 @@ export function createSubscriptionTransports(options: SubscriptionTransportOptio
       // The protocol's 3 s default is short for a replica taking over many reconnecting clients at once.
       connectionInitWaitTimeout: 10_000,
       async onConnect(ctx) {
+        // connection_init's payload; else the upgrade request's header (what a router in front forwards).
         const params = ctx.connectionParams ?? {};
-        const given = params['authorization'] ?? params['Authorization'];
+        const given = params['authorization'] ?? params['Authorization'] ?? ctx.extra.request.headers.authorization;
         const { socket } = ctx.extra;
         try {
           ctx.extra.principal = await options.authenticate(typeof given === 'string' ? given : undefined, logger);
