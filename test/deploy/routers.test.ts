@@ -74,7 +74,12 @@ describe('deploy/routers/hive-gateway.config.cjs (Hive Gateway)', () => {
     const request = new Request('http://router.invalid/graphql', {
       headers: { authorization: 'Bearer abc', 'x-request-id': 'req-1', cookie: 'session=1' },
     });
-    expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'campaigns' })).toEqual({ authorization: 'Bearer abc', 'x-request-id': 'req-1' });
+    expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'campaigns' })).toEqual({
+      authorization: 'Bearer abc',
+      'x-request-id': 'req-1',
+      // For subscriptions over GET event streams, past the subgraph's CSRF prevention.
+      'apollo-require-preflight': 'true',
+    });
     expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'budgets' })).toBeUndefined();
   });
 
