@@ -5,6 +5,7 @@
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
  *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers]
  *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--label "..."]
+ *                    [--subscribers 1,100,1000] [--replicas 1,3] [--subscriptions-window 8]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
@@ -22,9 +23,10 @@ import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFac
 import { measureStarts, startTargets } from './starts';
 import { measureStartup } from './startup';
 import { VIEWER_COUNTS, measureViewers, startGateway } from './viewers';
+import { measureSubscriptions } from './subscriptions';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers'] as const;
+const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'subscriptions'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -42,6 +44,10 @@ interface Options {
   keepProfiles?: string;
   viewers: number[];
   viewersDurationS: number;
+  /** Live states: subscriber counts, replica counts, and each configuration's window (s). */
+  subscribers: number[];
+  replicas: number[];
+  subscriptionsWindowS: number;
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -85,6 +91,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       return n;
     }),
     viewersDurationS: number('viewers-duration', 5),
+    subscribers: (value('subscribers') ?? '1,100,1000').split(',').map(Number),
+    replicas: (value('replicas') ?? '1,3').split(',').map(Number),
+    subscriptionsWindowS: number('subscriptions-window', 8),
   };
 }
 
@@ -155,6 +164,13 @@ async function main(): Promise<void> {
     }
     if (options.only.has('viewers')) {
       results.viewers = await measureViewers(emulator, { durationS: options.viewersDurationS, intervalMs: 500, counts: options.viewers }, log);
+    }
+    if (options.only.has('subscriptions')) {
+      results.subscriptions = await measureSubscriptions(
+        emulator,
+        { windowS: options.subscriptionsWindowS, subscribers: options.subscribers, replicas: options.replicas },
+        log,
+      );
     }
     if (options.only.has('startup')) results.startup = await measureStartup(emulator.url, options.startupRuns, log);
     if (options.only.has('memory')) results.memory = await measureMemory(emulator, options.connections, options.poolSize, log);
