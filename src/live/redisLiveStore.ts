@@ -58,6 +58,22 @@ if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 e
 return 0
 `;
 
+/** Interest runs out by Redis's clock, so that replicas' clocks need not agree. KEYS: watched; ARGV: ttl, ids. */
+const DECLARE_INTEREST_SCRIPT = `
+local t = redis.call('TIME')
+local untilMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], untilMs, ARGV[i]) end
+return 0
+`;
+
+/** The campaigns whose interest has not run out (by Redis's clock); the rest are dropped. */
+const WATCHED_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+`;
+
 const RELEASE_LEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -112,24 +128,19 @@ export function createRedisLiveStore(link: RedisLink, keyPrefix: string): LiveSt
     },
     async known(ids) {
       if (ids.length === 0) return new Map();
-      const [states, scores] = await Promise.all([command.mget(...ids.map(key.state)), command.zmscore(key.watched, ...ids)]);
-      const now = Date.now();
+      const [states, scores, [seconds, micros]] = await Promise.all([command.mget(...ids.map(key.state)), command.zmscore(key.watched, ...ids), command.time()]);
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       return new Map(ids.map((id, i) => [id, { record: toRecord(states[i] ?? null), watched: Number(scores[i] ?? 0) > now }]));
     },
     onChange: (listener) => void changeListeners.push(listener),
     async declareInterest(ids, ttlMs) {
       if (ids.length === 0) return;
-      const until = Date.now() + ttlMs;
-      await command.zadd(key.watched, ...ids.flatMap((id) => [until, id]));
+      await command.eval(DECLARE_INTEREST_SCRIPT, 1, key.watched, ttlMs, ...ids);
     },
     // Other replicas may watch them too: the interest runs out when none declares it any more.
     withdrawInterest: async () => undefined,
     async watchedIds() {
-      const [, [, ids]] = (await command.multi().zremrangebyscore(key.watched, '-inf', Date.now()).zrange(key.watched, 0, -1).exec()) as [
-        [Error | null, number],
-        [Error | null, string[]],
-      ];
-      return ids;
+      return (await command.eval(WATCHED_SCRIPT, 1, key.watched)) as string[];
     },
     async requestPoll(ids) {
       if (ids.length > 0) await command.publish(key.pollRequests, JSON.stringify(ids));
