@@ -13,8 +13,10 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   scripts: ['graphql'],
   http: ['graphql', 'auth', 'observability'],
-  graphql: ['generated', 'campaigns', 'auth', 'observability'],
+  graphql: ['generated', 'campaigns', 'live', 'auth', 'observability'],
   generated: ['graphql', 'campaigns'],
+  // The live campaign-state feed: one poll per campaign for the fleet, pushed to subscribers.
+  live: ['campaigns', 'aws', 'observability'],
   campaigns: ['aws'],
   aws: [],
   auth: [],
@@ -39,7 +41,7 @@ export default tseslint.config(
       'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
       'boundaries/include': ['src/**/*.ts'],
       'boundaries/elements': [
-        ...['http', 'graphql', 'generated', 'campaigns', 'aws', 'auth', 'observability', 'emulator', 'scripts'].map((type) => ({
+        ...['http', 'graphql', 'generated', 'live', 'campaigns', 'aws', 'auth', 'observability', 'emulator', 'scripts'].map((type) => ({
           type,
           pattern: `src/${type}`,
           partialMatch: false,

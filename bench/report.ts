@@ -1,4 +1,5 @@
 /** The results file and the generated part of BENCHMARKS.md. */
+import type { SubscriptionsResult } from './subscriptions';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LayersResult } from './layers';
 import type { MemoryResult } from './memory';
@@ -34,6 +35,7 @@ export interface BenchResults {
   layers?: LayersResult;
   viewers?: ViewersResult;
   quota?: QuotaResult;
+  subscriptions?: SubscriptionsResult;
 }
 
 export const BEGIN = '<!-- bench:generated:begin (npm run bench rewrites everything up to the end marker) -->';

@@ -3,8 +3,9 @@
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
- *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers,quota]
+ *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers,quota,subscriptions]
  *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--quota-duration 4] [--label "..."]
+ *                    [--subscribers 1,100,1000] [--replicas 1,3] [--subscriptions-window 8]
  *                    [--no-write] [--keep-profiles DIR]
  *
  * Each option can also come from the environment: BENCH_ROUNDS, BENCH_DURATION, ... BENCH_LABEL.
@@ -23,9 +24,10 @@ import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFac
 import { measureStarts, startTargets } from './starts';
 import { measureStartup } from './startup';
 import { VIEWER_COUNTS, measureViewers, startGateway } from './viewers';
+import { measureSubscriptions } from './subscriptions';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'quota'] as const;
+const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'quota', 'subscriptions'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -44,6 +46,10 @@ interface Options {
   viewers: number[];
   viewersDurationS: number;
   quotaDurationS: number;
+  /** Live states: subscriber counts, replica counts, and each configuration's window (s). */
+  subscribers: number[];
+  replicas: number[];
+  subscriptionsWindowS: number;
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -88,6 +94,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     }),
     viewersDurationS: number('viewers-duration', 5),
     quotaDurationS: number('quota-duration', 4),
+    subscribers: (value('subscribers') ?? '1,100,1000').split(',').map(Number),
+    replicas: (value('replicas') ?? '1,3').split(',').map(Number),
+    subscriptionsWindowS: number('subscriptions-window', 8),
   };
 }
 
@@ -158,6 +167,13 @@ async function main(): Promise<void> {
     }
     if (options.only.has('viewers')) {
       results.viewers = await measureViewers(emulator, { durationS: options.viewersDurationS, intervalMs: 500, counts: options.viewers }, log);
+    }
+    if (options.only.has('subscriptions')) {
+      results.subscriptions = await measureSubscriptions(
+        emulator,
+        { windowS: options.subscriptionsWindowS, subscribers: options.subscribers, replicas: options.replicas },
+        log,
+      );
     }
     if (options.only.has('startup')) results.startup = await measureStartup(emulator.url, options.startupRuns, log);
     if (options.only.has('memory')) results.memory = await measureMemory(emulator, options.connections, options.poolSize, log);

@@ -86,6 +86,21 @@ export interface Config {
         commandTimeoutMs: number;
       }
     | undefined;
+  /** Live campaign states (the `campaignStateChanged` subscription); see docs/subscriptions.md. */
+  live: {
+    /** Most campaign ids one subscription may watch. */
+    maxIdsPerSubscription: number;
+    /** Most subscriptions one WebSocket connection may hold at once (an SSE connection holds one). */
+    maxSubscriptionsPerConnection: number;
+    /** Shortest time between two polls of the same campaign. */
+    pollIntervalMs: number;
+    /** Most GetCampaignStateBatch calls per second the fleet's poller makes (the share of the AWS quota it may read with). */
+    pollCallsPerSecond: number;
+    /** How long the poller's lease lives unrenewed: a dead replica's polls are taken over within it. */
+    leaseMs: number;
+    /** WebSocket ping interval (graphql-ws); below the idle timeout of every load balancer in front. */
+    keepAliveMs: number;
+  };
   /** Limits on one GraphQL operation, checked before anything runs (see src/graphql/limits). */
   limits: {
     depth: number;
@@ -342,6 +357,12 @@ export const SETTINGS = {
   REDIS_URL: redisUrl('with `user:password@` for AUTH: the replicas share the AWS call rate, the read cache, the states their actions cause and the live-state polls through it; unset: all in-process'),
   REDIS_KEY_PREFIX: text('prefix of every Redis key the gateway writes, so one Redis can serve several deployments', 'campaign-gateway:'),
   REDIS_COMMAND_TIMEOUT_MS: integer('longest wait for one Redis command; past it the replica goes on without Redis (its share of the AWS call rate, its in-process read copy)', 250, 1, 10_000),
+  MAX_SUBSCRIPTION_IDS: integer('most campaign ids one `campaignStateChanged` subscription may watch ([subscriptions](subscriptions.md))', 100, 1, 1000),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: integer('most subscriptions one WebSocket connection may hold at once (an SSE connection holds one)', 10, 1, 1000),
+  LIVE_POLL_INTERVAL_MS: integer('shortest time between two polls of a watched campaign’s state (one poll for the whole fleet)', 2000, 100, 600_000),
+  LIVE_POLL_CALLS_PER_SECOND: integer('most `GetCampaignStateBatch` calls per second the fleet’s live-state poller makes (25 campaigns a call, as `refresh` calls of the AWS quota); more campaigns than that covers slow every campaign’s refresh alike', 1, 1, 1000),
+  LIVE_LEASE_MS: integer('life of the poller’s lease: polling resumes on another replica within it (plus a third) when the polling replica dies', 3000, 500, 60_000),
+  SUBSCRIPTION_KEEPALIVE_MS: integer('WebSocket ping interval; a client that misses a ping for as long again is dropped. Below every load balancer’s idle timeout (SSE streams get a comment every 12 s)', 12_000, 1000, 300_000),
   BODY_LIMIT_BYTES: integer('largest request body', 1024 * 1024, 1024, 64 * 1024 * 1024),
   BODY_TIMEOUT_MS: integer('time a request body may take to arrive after its headers; past it 408 and the connection closes', 10_000, 100, 120_000),
   HEADERS_TIMEOUT_MS: integer("time a request's headers may take to arrive (Node's `headersTimeout`); Node's `requestTimeout` is this plus `BODY_TIMEOUT_MS`", 10_000, 100, 120_000),
@@ -465,6 +486,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     quota,
     redis: v.REDIS_URL === undefined ? undefined : { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX, commandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS },
+    live: {
+      maxIdsPerSubscription: v.MAX_SUBSCRIPTION_IDS,
+      maxSubscriptionsPerConnection: v.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      pollIntervalMs: v.LIVE_POLL_INTERVAL_MS,
+      pollCallsPerSecond: v.LIVE_POLL_CALLS_PER_SECOND,
+      leaseMs: v.LIVE_LEASE_MS,
+      keepAliveMs: v.SUBSCRIPTION_KEEPALIVE_MS,
+    },
     limits: {
       depth: v.MAX_QUERY_DEPTH,
       aliases: v.MAX_QUERY_ALIASES,

@@ -1,22 +1,30 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
-import type { CampaignsClient } from './aws/campaignsClient';
-import { CampaignCursors } from './campaigns/campaignCursor';
-import { createApolloServer } from './graphql/apolloServer';
-import { Deadline } from './aws/deadline';
-import { Drain } from './http/drain';
+import { createRequestScope } from './observability/requestScope';
 import { unknownAwsValueReporter } from './observability/unknownAwsValues';
+import type { CampaignsClient, RequestCampaignsApi } from './aws/campaignsClient';
+import { Deadline } from './aws/deadline';
+import { CampaignCursors } from './campaigns/campaignCursor';
+import type { CampaignServiceOptions } from './campaigns/campaignService';
+import { createLiveStates, type LiveStates } from './live/liveStates';
+import { createLocalLiveStore } from './live/liveStore';
+import { createApolloServer, gatewaySchema } from './graphql/apolloServer';
+import { formatError } from './graphql/errors';
+import { operationLimits } from './graphql/limits/operationLimits';
 import { createRequestContext } from './graphql/requestContext';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
-import { authenticateRequest } from './http/authenticateRequest';
+import { authenticateCaller, authenticateRequest } from './http/authenticateRequest';
+import { Drain } from './http/drain';
 import { createExplorer } from './http/explorer';
 import { createGraphqlHandler } from './http/graphqlHandler';
-import { createMetricsServer } from './http/metricsEndpoint';
 import { closeServer, httpUrl, listenOn } from './http/listen';
+import { createMetricsServer } from './http/metricsEndpoint';
 import { createRouter, GRAPHQL_PATH } from './http/router';
+import { createSubscriptionTransports } from './http/subscriptions';
 
 export interface GatewayDeps {
   config: Config;
@@ -28,6 +36,8 @@ export interface GatewayDeps {
   authenticate?: Authenticator;
   /** Holds /readyz at 503 while it gives a reason (AWS credentials not resolved yet). */
   notReadyReason?: () => string | undefined;
+  /** The live campaign states (subscriptions), shared by the fleet through Redis; by default this process's own. */
+  live?: LiveStates;
 }
 
 export interface Gateway {
@@ -37,8 +47,8 @@ export interface Gateway {
   /** Listens (and on METRICS_PORT, if set) and resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
   /**
-   * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, lets requests in
-   * flight finish (those whose callers hung up too; up to UPSTREAM_DEADLINE_MS + 2 s), then stops.
+   * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS, stops accepting connections, tells subscribers
+   * to reconnect elsewhere, and waits for every request it accepted (src/http/drain.ts).
    */
   stop(): Promise<void>;
 }
@@ -50,6 +60,7 @@ export async function createGateway({
   client,
   authenticate = createAuthenticator(config.auth, undefined, logger),
   notReadyReason,
+  live = createLiveStates({ client, store: createLocalLiveStore(), settings: config.live, logger, metrics }),
 }: GatewayDeps): Promise<Gateway> {
   // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
   // the body has its own timer in readBody; requestTimeout is the backstop for both.
@@ -61,19 +72,32 @@ export async function createGateway({
   httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   // Outside production a browser gets an explorer; production serves no page at all.
   const explorer = config.production ? undefined : await createExplorer({ endpointPath: GRAPHQL_PATH, logger });
-  const apollo = createApolloServer({ production: config.production, logger, config, landingPage: explorer?.landingPage });
+  // One schema for Apollo Server and the subscription transports.
+  const schema = gatewaySchema(config);
+  const apollo = createApolloServer({ production: config.production, logger, config, schema, landingPage: explorer?.landingPage });
   await apollo.start();
   // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
   // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
   const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
+  const loggers = { logger, events: eventLogger(logger) };
 
-  const context = createRequestContext({
-    forRequest: (scope) => client.forRequest({ deadline: Deadline.at(drain.deadlineOf(scope.arrivedAt)) }),
-    shutdownRefuses: (scope) => !drain.admits(drain.deadlineOf(scope.arrivedAt)),
-    serviceOptions: { onUnknownValue: unknownAwsValueReporter(logger, metrics) },
+  const serviceOptions: CampaignServiceOptions = {
+    onUnknownValue: unknownAwsValueReporter(logger, metrics),
+    // Every replica's subscribers see a successful action's state at once, without waiting for a poll.
+    actionSucceeded: (outcome) =>
+      void live.actionSucceeded(outcome).catch((err: unknown) => logger.warn({ event: 'live.publish.failed', err }, 'action outcome not published to subscribers')),
+  };
+  const contextDeps = {
+    serviceOptions,
     cursors: new CampaignCursors(config.cursorSecret),
     actionScopes: Object.freeze({ start: config.startScope, stop: config.stopScope }),
     metrics,
+    liveStates: live,
+  };
+  const context = createRequestContext({
+    ...contextDeps,
+    forRequest: (scope) => client.forRequest({ deadline: Deadline.at(drain.deadlineOf(scope.arrivedAt)) }),
+    shutdownRefuses: (scope) => !drain.admits(drain.deadlineOf(scope.arrivedAt)),
   });
   const graphql = createGraphqlHandler({
     apollo,
@@ -83,23 +107,57 @@ export async function createGateway({
     context: async (_req, scope, principal) => context(scope, principal),
   });
 
+  // A subscription outlives any request deadline: each event gets its own AWS budget and deadline.
+  const subscriptionContext = createRequestContext({ ...contextDeps, forRequest: () => client.forRequest(), shutdownRefuses: () => drain.draining });
+  const limits = operationLimits({ limits: config.limits, production: config.production });
+  const subscriptions = createSubscriptionTransports({
+    httpServer,
+    schema,
+    production: config.production,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    keepAliveMs: config.live.keepAliveMs,
+    maxSubscriptionsPerConnection: config.live.maxSubscriptionsPerConnection,
+    bodyLimitBytes: config.bodyLimitBytes,
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
+    authenticate: authenticateCaller(authenticate),
+    formatError,
+    logger,
+    context(principal, request) {
+      const scope = createRequestScope(randomUUID(), new ServerResponse(request), loggers);
+      let aws: RequestCampaignsApi = client.forRequest();
+      const ctx = subscriptionContext(scope, principal, aws);
+      ctx.startEvent = () => {
+        aws.close();
+        aws = client.forRequest();
+        const fresh = subscriptionContext(scope, principal, aws);
+        ctx.campaigns = fresh.campaigns;
+        ctx.loaders = fresh.loaders;
+      };
+      return ctx;
+    },
+  });
+  live.start();
+
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics, logger);
 
   const route = createRouter({
-      loggers: { logger, events: eventLogger(logger) },
-      metrics,
-      explorer,
-      servesMetrics: metricsServer === undefined,
-      unready() {
-        if (drain.draining) return { status: 'draining' };
-        const reason = notReadyReason?.();
-        return reason ? { status: 'not ready', reason } : undefined;
-      },
-      graphql(req, res, search, scope) {
-        const handled = graphql(req, res, search, scope);
-        drain.track(handled, res, drain.deadlineOf(scope.arrivedAt));
-        return handled;
-      },
+    loggers,
+    metrics,
+    explorer,
+    servesMetrics: metricsServer === undefined,
+    unready() {
+      if (drain.draining) return { status: 'draining' };
+      const reason = notReadyReason?.();
+      return reason ? { status: 'not ready', reason } : undefined;
+    },
+    // Event streams end when their subscription does (or at stop()), not with a request's deadline.
+    eventStreams: { wants: (req) => subscriptions.wantsEventStream(req), handle: (req, res, scope) => subscriptions.handleEventStream(req, res, scope.logger) },
+    graphql(req, res, search, scope) {
+      const handled = graphql(req, res, search, scope);
+      drain.track(handled, res, drain.deadlineOf(scope.arrivedAt));
+      return handled;
+    },
   });
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     drain.arrived(res);
@@ -121,7 +179,12 @@ export async function createGateway({
       });
     },
     async stop() {
-      await drain.stop(httpServer);
+      // Once the listener closes, subscribers are told to reconnect (elsewhere) and the poller's
+      // lease is handed on, while the drain waits for the requests it accepted.
+      await drain.stop(httpServer, async () => {
+        await subscriptions.close();
+        await live.stop();
+      });
       await apollo.stop();
       if (metricsServer?.listening) await closeServer(metricsServer);
     },

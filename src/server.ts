@@ -12,6 +12,9 @@ import { httpUrl } from './http/listen';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
 import { nextSteps, readyMessage } from './readyMessage';
+import { createLiveStates } from './live/liveStates';
+import { createLocalLiveStore } from './live/liveStore';
+import { createRedisLiveStore } from './live/redisLiveStore';
 
 /** With CAMPAIGNS_BACKEND=emulator, starts the bundled emulator on loopback, on EMULATOR_PORT. */
 async function startBackend(config: Config, logger: Logger): Promise<{ endpoint?: string; stop(): Promise<void> }> {
@@ -86,7 +89,15 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     config.backend === 'aws'
       ? await requireAwsRegion(client.providers).then(() => watchAwsCredentials(client.providers, logger, { timeoutMs: config.upstream.credentialsTimeoutMs }))
       : undefined;
-  const gateway = await createGateway({ config, logger, metrics, client, notReadyReason: credentials?.notReadyReason });
+  // With REDIS_URL the replicas share one poll per campaign and every change; otherwise each is on its own.
+  const live = createLiveStates({
+    client,
+    store: redis ? createRedisLiveStore({ command: redis.client, subscriber: redis.subscriber() }, redis.key('')) : createLocalLiveStore(),
+    settings: config.live,
+    logger,
+    metrics,
+  });
+  const gateway = await createGateway({ config, logger, metrics, client, live, notReadyReason: credentials?.notReadyReason });
   const url = await gateway.listen(config.port, config.host);
   const notReady = credentials?.notReadyReason();
   const metricsAddress = gateway.metricsServer?.address();

@@ -31,7 +31,14 @@ function hiveGatewayConfig({ jwksUrl, issuer, audience }) {
     },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, subgraphName }) =>
-        subgraphName === 'campaigns' ? Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])) : undefined,
+        subgraphName === 'campaigns'
+          ? {
+              ...Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
+              // Subscriptions reach the subgraph as GET event streams (GraphQL over SSE), which the
+              // subgraph's CSRF prevention lets through only with this header.
+              'apollo-require-preflight': 'true',
+            }
+          : undefined,
     },
     // Above the subgraph's UPSTREAM_DEADLINE_MS (10 s).
     upstreamTimeout: 15_000,

@@ -165,6 +165,6 @@ export function createJwtVerifier({ jwksUrl, issuer, audience, jwks = {}, logger
     if (typeof subject !== 'string' || subject === '') {
       throw new AuthenticationError('ERR_JWT_CLAIM_VALIDATION_FAILED', 'The bearer token has no subject.');
     }
-    return { subject, scopes: scopesOf(payload) };
+    return { subject, scopes: scopesOf(payload), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
   };
 }

@@ -47,9 +47,20 @@ export interface ListOptions {
  */
 export type StateLookup = CampaignStateAsOf | null | Error;
 
+/** A lifecycle action AWS accepted: the campaign is now in `CAMPAIGN_ACTIONS[action].to`. */
+export interface ActionOutcome {
+  action: CampaignActionName;
+  campaignId: string;
+  /** When the action was sent, and when AWS's answer came (ms since the epoch). */
+  sentAt: number;
+  answeredAt: number;
+}
+
 export interface CampaignServiceOptions {
   /** Told of every value AWS answers that this gateway does not know (a state AWS added later, say). */
   onUnknownValue?(field: string, value: string): void;
+  /** Told after AWS accepted an action (the live feed, so every subscriber sees it at once); must not throw. */
+  actionSucceeded?(outcome: ActionOutcome): void;
 }
 
 /**
@@ -78,9 +89,12 @@ export class CampaignService {
     const { command: Command } = CAMPAIGN_ACTIONS[action];
     try {
       // The four commands share input ({ id }) and output (empty); one overload of `send` serves them all.
+      const sentAt = Date.now();
       const output = await this.aws.send(new Command({ id }) as StartCampaignCommand);
       // Write-through: AWS accepted the action, so the campaign is now in the state the table says.
-      this.aws.rememberState?.({ campaignId: id, state: CAMPAIGN_ACTIONS[action].to, asOf: Date.now() });
+      const answeredAt = Date.now();
+      this.aws.rememberState?.({ campaignId: id, state: CAMPAIGN_ACTIONS[action].to, asOf: answeredAt });
+      this.options.actionSucceeded?.({ action, campaignId: id, sentAt, answeredAt });
       return { ok: true, campaignId: id, requestId: output.$metadata.requestId ?? null };
     } catch (err) {
       if (err instanceof AwsQuotaUnavailableError) return { ok: false, failure: quotaFailure(err) };

@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -20,6 +21,8 @@ export interface ApolloOptions {
   logger: Logger;
   /** What GET /graphql answers a browser outside production; Apollo Sandbox when not given. */
   landingPage?: ApolloServerPlugin;
+  /** The schema (`gatewaySchema`), when another server (subscriptions) serves it too. */
+  schema?: GraphQLSchema;
   config: Pick<
     Config,
     | 'limits'
@@ -49,13 +52,15 @@ const logUnexpectedErrors: ApolloServerPlugin<ContextValue> = {
   },
 };
 
-export function createApolloServer({ production, logger, landingPage, config }: ApolloOptions): ApolloServer<ContextValue> {
+/** The gateway's executable schema, as configured (action scopes, auth directives). */
+export function gatewaySchema(config: Pick<Config, 'startScope' | 'stopScope' | 'schemaAuthDirectives'>): GraphQLSchema {
+  return buildSchema({ scopes: { start: config.startScope, stop: config.stopScope }, authDirectives: config.schemaAuthDirectives });
+}
+
+export function createApolloServer({ production, logger, landingPage, schema, config }: ApolloOptions): ApolloServer<ContextValue> {
   const limits = operationLimits({ limits: config.limits, production });
   return new ApolloServer<ContextValue>({
-    schema: buildSchema({
-      scopes: { start: config.startScope, stop: config.stopScope },
-      authDirectives: config.schemaAuthDirectives,
-    }),
+    schema: schema ?? gatewaySchema(config),
     // Apollo's logger is per server: its rare lines about one request (a pipeline failure, an
     // operation during shutdown) carry no request id; that request's `graphql.request` line does.
     // Carrying it there would take AsyncLocalStorage, whose promise hooks cost every promise of

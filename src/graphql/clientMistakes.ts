@@ -60,13 +60,16 @@ export function guardEntityRepresentations(schema: GraphQLSchema, keys: Map<stri
   field.resolve = guarded;
 }
 
-/** A subscription has no root type here; graphql-js would fail it at execution as a server error. */
+/**
+ * A subscription needs a stream: WebSocket (graphql-ws) or Server-Sent Events (src/http/subscriptions.ts).
+ * Over a plain HTTP request graphql-js would fail it at execution as a server error.
+ */
 export const refuseSubscriptions: ApolloServerPlugin<ContextValue> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation }) {
         if (operation?.operation !== 'subscription') return;
-        throw new GraphQLError('Subscriptions are not served by this gateway; use a query or a mutation.', {
+        throw new GraphQLError('Subscriptions are not served over a plain HTTP request: use a WebSocket (graphql-ws) or Server-Sent Events (Accept: text/event-stream) on /graphql.', {
           extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
         });
       },

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import type { ActionScope, CampaignActionName } from '../campaigns/campaignActions';
 import type { CampaignCursors } from '../campaigns/campaignCursor';
 import type { ActionAttempt } from '../observability/actionAudit';
+import type { LiveStateFeed } from '../live/liveStates';
 
 export { hasScope, type Principal } from '../auth/principal';
 
@@ -27,4 +28,11 @@ export interface ContextValue {
   shutdownRefuses(): boolean;
   /** Records one attempt of a lifecycle action: the audit log line and the counters. */
   recordAction(action: CampaignActionName, attempt: ActionAttempt): void;
+  /** The live campaign states (`campaignStateChanged`); absent where no feed is wired. */
+  liveStates?: LiveStateFeed;
+  /**
+   * In a subscription, which lives on past any request deadline: gives `campaigns` and `loaders`
+   * a fresh AWS budget and deadline for the event about to be resolved.
+   */
+  startEvent?(): void;
 }

@@ -3,24 +3,32 @@ import type { Authenticator } from '../auth/authenticator';
 import { AuthenticationError, KeySetUnavailableError } from '../auth/jwtVerifier';
 import type { Principal } from '../auth/principal';
 import { authenticationFailure } from '../graphql/errors';
+import type { Logger } from '../observability/logger';
 import type { RequestScope } from '../observability/requestScope';
 
 /**
- * Who is calling, from the request's Authorization header; a refusal is logged and thrown as the
- * GraphQLError the caller sees (401, or 503 while the key set cannot be fetched).
+ * Who is calling, from an Authorization value (a request's header, or a WebSocket's
+ * `connection_init`); a refusal is logged and thrown as the GraphQLError the caller sees (401, or
+ * 503 while the key set cannot be fetched).
  */
-export function authenticateRequest(authenticate: Authenticator) {
-  return async (req: IncomingMessage, scope: RequestScope): Promise<Principal> => {
+export function authenticateCaller(authenticate: Authenticator) {
+  return async (authorization: string | undefined, log: Logger): Promise<Principal> => {
     try {
-      return await authenticate(req.headers.authorization);
+      return await authenticate(authorization);
     } catch (err) {
       // The reason (e.g. ERR_JWT_EXPIRED), never the token. A key-set outage is logged once
       // per outage by the verifier, not once per request.
-      if (err instanceof AuthenticationError) scope.logger.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
+      if (err instanceof AuthenticationError) log.warn({ event: 'auth.rejected', reason: err.reason }, 'request not authenticated');
       else if (!(err instanceof KeySetUnavailableError)) {
-        scope.logger.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
+        log.error({ event: 'auth.rejected', reason: 'verifier-failed', err }, 'request could not be authenticated');
       }
       throw authenticationFailure(err);
     }
   };
+}
+
+/** `authenticateCaller` for an HTTP request, from its Authorization header. */
+export function authenticateRequest(authenticate: Authenticator) {
+  const caller = authenticateCaller(authenticate);
+  return (req: IncomingMessage, scope: RequestScope): Promise<Principal> => caller(req.headers.authorization, scope.logger);
 }

@@ -96,13 +96,13 @@ export class Drain {
    * (idle kept-alive connections with it), then waits for the requests in flight: each until it
    * settles, or until its deadline plus the margin, and never past the drain's end.
    */
-  async stop(server: Server): Promise<void> {
+  async stop(server: Server, whenClosed?: () => Promise<void>): Promise<void> {
     if (this.draining) return;
     this.begin();
     const { shutdownDelayMs } = this.options;
     if (shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
     server.close();
-    await this.settled();
+    await Promise.all([whenClosed?.(), this.settled()]);
     server.closeAllConnections();
   }
 

@@ -19,12 +19,17 @@ export interface RouterOptions {
   explorer: Explorer | undefined;
   /** Whether /metrics is served here; false when METRICS_PORT serves it on its own. */
   servesMetrics: boolean;
+  /** GraphQL over Server-Sent Events (subscriptions): served on the GraphQL path, outside the request log and the drain. */
+  eventStreams?: {
+    wants(req: IncomingMessage): boolean;
+    handle(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void>;
+  };
   /** Why /readyz answers 503 (draining, or not ready yet); undefined while ready. */
   unready(): { status: 'draining' } | { status: 'not ready'; reason: string } | undefined;
 }
 
 /** The gateway's HTTP routes: /graphql (and the explorer's pages), /healthz, /readyz, /metrics. */
-export function createRouter({ loggers, metrics, graphql, explorer, servesMetrics, unready }: RouterOptions) {
+export function createRouter({ loggers, metrics, graphql, explorer, eventStreams, servesMetrics, unready }: RouterOptions) {
   async function route(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
@@ -33,6 +38,7 @@ export function createRouter({ loggers, metrics, graphql, explorer, servesMetric
     if (explorer && (await explorer.handle(req.method ?? 'GET', path, search, res))) return;
     switch (path) {
       case GRAPHQL_PATH:
+        if (eventStreams?.wants(req)) return eventStreams.handle(req, res, scope);
         observeGraphqlRequest(scope, res, metrics);
         return graphql(req, res, search, scope);
       case '/healthz':

@@ -31,6 +31,18 @@ export interface Metrics {
   unknownAwsValue: Counter<'field' | 'value'>;
   /** Bounds the `operation_name` label. */
   operationNames: OperationNameLabels;
+  /** `campaignStateChanged` subscriptions open on this replica (WebSocket and SSE). */
+  subscriptionsOpen: Gauge;
+  /** Distinct campaigns this replica's subscribers watch. */
+  liveCampaignsWatched: Gauge;
+  /** GetCampaignStateBatch calls of the live-state poller on this replica, by outcome (its rate: polls/s). */
+  livePolls: Counter<'outcome'>;
+  /** 1 while this replica holds the poller's lease (polls for the fleet), else 0. */
+  livePollerLeader: Gauge;
+  /** Events handed to subscribers. */
+  liveEventsPushed: Counter;
+  /** From the answer that showed a state (a poll's or an action's) to its event handed to a subscriber. */
+  livePushLag: Histogram;
 }
 
 /** Most distinct operation names that get their own series; later names share `(other)`. */
@@ -125,5 +137,37 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     operationNames: new OperationNameLabels(MAX_OPERATION_NAMES),
+    subscriptionsOpen: new Gauge({
+      name: 'campaign_gateway_subscriptions_open',
+      help: 'campaignStateChanged subscriptions open on this replica (WebSocket and SSE).',
+      registers: [registry],
+    }),
+    liveCampaignsWatched: new Gauge({
+      name: 'campaign_gateway_live_campaigns_watched',
+      help: "Distinct campaigns this replica's subscribers watch.",
+      registers: [registry],
+    }),
+    livePolls: new Counter({
+      name: 'campaign_gateway_live_polls_total',
+      help: 'GetCampaignStateBatch calls of the live-state poller on this replica, by outcome (success, error).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    livePollerLeader: new Gauge({
+      name: 'campaign_gateway_live_poller_leader',
+      help: "1 while this replica holds the poller's lease and polls live states for the fleet, else 0.",
+      registers: [registry],
+    }),
+    liveEventsPushed: new Counter({
+      name: 'campaign_gateway_live_events_pushed_total',
+      help: 'campaignStateChanged events handed to subscribers on this replica.',
+      registers: [registry],
+    }),
+    livePushLag: new Histogram({
+      name: 'campaign_gateway_live_push_lag_seconds',
+      help: "From the AWS answer that showed a campaign's state (a poll's, or the gateway's own action's) to its event handed to a subscriber.",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
   };
 }

@@ -33,6 +33,7 @@ interface ApolloRouterConfig {
   authorization: { require_authentication: boolean; directives: { enabled: boolean } };
   headers: { subgraphs: { campaigns: { request: Array<{ propagate: { named: string } }> } } };
   traffic_shaping: { router: { timeout: string }; subgraphs: { campaigns: { timeout: string } } };
+  subscription: { enabled: boolean; mode: { passthrough: { subgraphs: { campaigns: { path: string; protocol: string } } } } };
 }
 
 describe('deploy/routers/apollo-router.yaml (GraphOS Router)', () => {
@@ -45,6 +46,11 @@ describe('deploy/routers/apollo-router.yaml (GraphOS Router)', () => {
   it('verifies JWTs and enforces the auth directives', () => {
     expect(config.authentication.router.jwt.jwks).toEqual([expect.objectContaining({ issuers: [expect.any(String)], audiences: [expect.any(String)] })]);
     expect(config.authorization.directives.enabled).toBe(true);
+  });
+
+  it('passes subscriptions through to the subgraph over graphql_ws at /graphql', () => {
+    expect(config.subscription.enabled).toBe(true);
+    expect(config.subscription.mode.passthrough.subgraphs.campaigns).toEqual(expect.objectContaining({ path: '/graphql', protocol: 'graphql_ws' }));
   });
 
   it('waits on the subgraph longer than its UPSTREAM_DEADLINE_MS, and on the whole request longer still', () => {
@@ -68,7 +74,12 @@ describe('deploy/routers/hive-gateway.config.cjs (Hive Gateway)', () => {
     const request = new Request('http://router.invalid/graphql', {
       headers: { authorization: 'Bearer abc', 'x-request-id': 'req-1', cookie: 'session=1' },
     });
-    expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'campaigns' })).toEqual({ authorization: 'Bearer abc', 'x-request-id': 'req-1' });
+    expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'campaigns' })).toEqual({
+      authorization: 'Bearer abc',
+      'x-request-id': 'req-1',
+      // For subscriptions over GET event streams, past the subgraph's CSRF prevention.
+      'apollo-require-preflight': 'true',
+    });
     expect(config.propagateHeaders.fromClientToSubgraphs({ request, subgraphName: 'budgets' })).toBeUndefined();
   });
 

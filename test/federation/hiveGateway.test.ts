@@ -3,6 +3,7 @@ import { budgetsSdl, composeWithGuild, startHiveGateway, type HiveGateway } from
 import { startBudgetsSubgraph, type BudgetsSubgraph } from '../helpers/budgetsSubgraph';
 import { bearer, jwtEnv, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks';
 import { ACTION_FAULTS } from '../helpers/actionFaults';
+import { subscribeSse } from '../helpers/subscribers';
 
 // `@graphql-hive/gateway` (the CLI package) re-exports these JWT helpers from the plugin; the
 // reference config requires them from there.
@@ -133,6 +134,32 @@ describe('Hive Gateway (deploy/routers/hive-gateway.config.cjs) over a supergrap
     expect(h.logs).toContainEqual(
       expect.objectContaining({ event: 'campaign.start', requestId: 'through-hive-1', principal: 'alice', outcome: 'StartCampaignSuccess' }),
     );
+  });
+});
+
+describe('campaignStateChanged through Hive Gateway (GraphQL over SSE to the subgraph)', () => {
+  it('pushes the first state, then the change a start through the gateway made, end to end', async () => {
+    const s = subscribeSse(hive.url, ['demo-spring-renewals', 'demo-running-survey'], { authorization: `Bearer ${fullToken}` });
+    try {
+      await s.waitFor((events) => events.length >= 2, 10_000, 'first states');
+      expect(new Map(s.events.map((e) => [e.id, e.state]))).toEqual(new Map([['demo-spring-renewals', 'INITIALIZED'], ['demo-running-survey', 'RUNNING']]));
+      const start = await post(hive, 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }', undefined, bearer(fullToken));
+      expect(start.body.data).toEqual({ startCampaign: { __typename: 'StartCampaignSuccess' } });
+      await s.waitFor((events) => events.some((e) => e.id === 'demo-spring-renewals' && e.state === 'RUNNING'), 5000, 'the start');
+      expect(s.errors).toEqual([]);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('no token: the gateway refuses the @authenticated subscription', async () => {
+    const s = subscribeSse(hive.url, ['demo-running-survey']);
+    try {
+      await s.waitFor(() => s.errors.length > 0, 10_000, 'an error');
+      expect(s.events).toEqual([]);
+    } finally {
+      s.dispose();
+    }
   });
 });
 

@@ -25,13 +25,13 @@ describe('client mistakes are client errors', () => {
     expect(h.emulator.callCount()).toBe(0);
   });
 
-  it('answers a subscription 400, saying subscriptions are not served', async () => {
+  it('answers a subscription over a plain POST 400, naming the transports that serve it', async () => {
     const h = harness();
     const from = h.logs.length;
-    const res = await h.graphql('subscription Watch { campaign(id: "demo-running-survey") { id } }');
+    const res = await h.graphql('subscription Watch { campaignStateChanged(ids: ["demo-running-survey"]) { state } }');
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/subscriptions are not served/i), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) }),
+      expect.objectContaining({ message: expect.stringMatching(/not served over a plain HTTP request.*graphql-ws.*text\/event-stream/i), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) }),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(h.logs.slice(from).filter((line) => Number(line['level']) >= 50)).toEqual([]);

@@ -42,6 +42,8 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
 
 describe('the import-boundary lint rule', () => {
   it.each([
+    plant('live → graphql', 'src/live/planted.ts', "import type { ContextValue } from '../graphql/context';\nexport type X = ContextValue;\n", 'fails'),
+    plant('campaigns → live', 'src/campaigns/planted.ts', "import type { LiveStateFeed } from '../live/liveStates';\nexport type X = LiveStateFeed;\n", 'fails'),
     plant('aws → campaigns', 'src/aws/planted.ts', "import type { CampaignFailure } from '../campaigns/types';\nexport type X = CampaignFailure;\n", 'fails'),
     plant('auth → graphql', 'src/auth/planted.ts', "import type { ContextValue } from '../graphql/context';\nexport type X = ContextValue;\n", 'fails'),
     plant('observability → graphql', 'src/observability/planted.ts', "import type { ContextValue } from '../graphql/context';\nexport type X = ContextValue;\n", 'fails'),
@@ -58,6 +60,7 @@ describe('the import-boundary lint rule', () => {
     plant('campaigns → aws', 'src/campaigns/planted.ts', "import type { CampaignsApi } from '../aws/campaignsClient';\nexport type X = CampaignsApi;\n", 'passes'),
     plant('aws → config', 'src/aws/planted.ts', "import type { Config } from '../config';\nexport type X = Config;\n", 'passes'),
     plant('graphql → auth', 'src/graphql/planted.ts', "import type { Principal } from '../auth/principal';\nexport type X = Principal;\n", 'passes'),
+    plant('graphql → live', 'src/graphql/planted.ts', "import type { LiveStateFeed } from '../live/liveStates';\nexport type X = LiveStateFeed;\n", 'passes'),
   ])('passes the same kind of import downward: %s', async (_edge, filePath, code) => {
     expect(await boundaryErrors(filePath, code)).toEqual([]);
   });

@@ -3,5 +3,6 @@ import { Campaign } from './Campaign';
 import { CampaignState } from './CampaignState';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
+import { Subscription } from './Subscription';
 
-export const resolvers: Resolvers = { Query, Mutation, Campaign, CampaignState };
+export const resolvers: Resolvers = { Query, Mutation, Subscription, Campaign, CampaignState };
