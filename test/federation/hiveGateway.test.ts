@@ -137,32 +137,6 @@ describe('Hive Gateway (deploy/routers/hive-gateway.config.cjs) over a supergrap
   });
 });
 
-describe('campaignStateChanged through Hive Gateway (GraphQL over SSE to the subgraph)', () => {
-  it('pushes the first state, then the change a start through the gateway made, end to end', async () => {
-    const s = subscribeSse(hive.url, ['demo-spring-renewals', 'demo-running-survey'], { authorization: `Bearer ${fullToken}` });
-    try {
-      await s.waitFor((events) => events.length >= 2, 10_000, 'first states');
-      expect(new Map(s.events.map((e) => [e.id, e.state]))).toEqual(new Map([['demo-spring-renewals', 'INITIALIZED'], ['demo-running-survey', 'RUNNING']]));
-      const start = await post(hive, 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }', undefined, bearer(fullToken));
-      expect(start.body.data).toEqual({ startCampaign: { __typename: 'StartCampaignSuccess' } });
-      await s.waitFor((events) => events.some((e) => e.id === 'demo-spring-renewals' && e.state === 'RUNNING'), 5000, 'the start');
-      expect(s.errors).toEqual([]);
-    } finally {
-      s.dispose();
-    }
-  });
-
-  it('no token: the gateway refuses the @authenticated subscription', async () => {
-    const s = subscribeSse(hive.url, ['demo-running-survey']);
-    try {
-      await s.waitFor(() => s.errors.length > 0, 10_000, 'an error');
-      expect(s.events).toEqual([]);
-    } finally {
-      s.dispose();
-    }
-  });
-});
-
 describe('startCampaign through Hive Gateway: every member of StartCampaignResult', () => {
   const START = `mutation Start($id: ID!) {
     startCampaign(id: $id) {
@@ -265,5 +239,33 @@ describe('the auth directives, enforced by Hive Gateway and by the subgraph', ()
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ errors: [{ message: 'Unauthenticated' }] });
     expect(subgraphRequests).toBe(0);
+  });
+});
+
+// Last: the live poller may go on polling for a moment after Hive Gateway lets go of a stream,
+// which would show in the AWS call counts of the tests above.
+describe('campaignStateChanged through Hive Gateway (GraphQL over SSE to the subgraph)', () => {
+  it('pushes the first state, then the change a start through the gateway made, end to end', async () => {
+    const s = subscribeSse(hive.url, ['demo-spring-renewals', 'demo-running-survey'], { authorization: `Bearer ${fullToken}` });
+    try {
+      await s.waitFor((events) => events.length >= 2, 10_000, 'first states');
+      expect(new Map(s.events.map((e) => [e.id, e.state]))).toEqual(new Map([['demo-spring-renewals', 'INITIALIZED'], ['demo-running-survey', 'RUNNING']]));
+      const start = await post(hive, 'mutation { startCampaign(id: "demo-spring-renewals") { __typename } }', undefined, bearer(fullToken));
+      expect(start.body.data).toEqual({ startCampaign: { __typename: 'StartCampaignSuccess' } });
+      await s.waitFor((events) => events.some((e) => e.id === 'demo-spring-renewals' && e.state === 'RUNNING'), 5000, 'the start');
+      expect(s.errors).toEqual([]);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('no token: the gateway refuses the @authenticated subscription', async () => {
+    const s = subscribeSse(hive.url, ['demo-running-survey']);
+    try {
+      await s.waitFor(() => s.errors.length > 0, 10_000, 'an error');
+      expect(s.events).toEqual([]);
+    } finally {
+      s.dispose();
+    }
   });
 });

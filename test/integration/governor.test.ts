@@ -9,7 +9,7 @@ const stop = (id: string) => `mutation { stopCampaign(id: "${id}") {
 describe('the governor on a starved quota (burst 2, one token kept for actions)', () => {
   const harness = useHarness({
     maxAttempts: 1,
-    env: { AWS_CALLS_PER_SECOND: '0.01', AWS_CALLS_BURST: '2', AWS_CALLS_RESERVE: '1', UPSTREAM_DEADLINE_MS: '300' },
+    env: { AWS_CALLS_PER_SECOND: '0.01', AWS_CALLS_BURST: '2', AWS_CALLS_RESERVE: '1', UPSTREAM_DEADLINE_MS: '2000' },
   });
   let h: Harness;
   beforeEach(() => {
