@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServerProcess, type ServerProcess } from './serverProcess';
 
-/** The standalone emulator (`node dist/src/emulator/main.js`), empty, on a free loopback port. */
+/**
+ * The standalone emulator (`node dist/src/emulator/main.js`), empty, on a free loopback port,
+ * throttling the account as AWS does by default (2 calls/s, burst 5).
+ */
 export interface EmulatorProcess {
   url: string;
   child: ChildProcess;
   /** Inserts or changes a campaign through the control API (a change made outside the gateway). */
   put(campaign: { id: string; state?: string; name?: string }): Promise<void>;
+  /** Calls the account's rate refused (429 ThrottlingException), all operations together, since the last reset. */
+  throttled(): Promise<number>;
   /** Calls received per operation since the last `resetCalls`. */
   counts(): Promise<Record<string, number>>;
   resetCalls(): Promise<void>;
@@ -17,7 +22,7 @@ export interface EmulatorProcess {
 
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'emulator', 'main.js')], {
-    env: { PATH: process.env.PATH ?? '', EMULATOR_PORT: '0', EMULATOR_SEED: 'false' },
+    env: { PATH: process.env.PATH ?? '', EMULATOR_PORT: '0', EMULATOR_SEED: 'false', EMULATOR_CALLS_PER_SECOND: '2', EMULATOR_CALLS_BURST: '5' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -34,6 +39,9 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
     async put(campaign) {
       const res = await control('campaigns', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(campaign) });
       if (res.status !== 200) throw new Error(`emulator put answered ${res.status}: ${await res.text()}`);
+    },
+    async throttled() {
+      return ((await (await control('throttle')).json()) as { total: number }).total;
     },
     async counts() {
       return ((await (await control('calls')).json()) as { counts: Record<string, number> }).counts;

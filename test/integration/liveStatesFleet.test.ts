@@ -5,7 +5,7 @@ import { subscribeSse, subscribeWs, type StateEvent, type Subscriber } from '../
 
 /**
  * Three gateway processes sharing a real redis-server, against one emulator process (as against
- * AWS), with subscribers over WebSocket and SSE spread across them, all watching the same 50
+ * AWS, throttling the account at 2 calls/s, burst 5), with subscribers over WebSocket and SSE spread across them, all watching the same 50
  * campaigns. Default poll settings: LIVE_POLL_INTERVAL_MS 2000, LIVE_POLL_CALLS_PER_SECOND 1,
  * LIVE_LEASE_MS 3000.
  */
@@ -51,7 +51,9 @@ describeBuilt('live campaign states across three replicas sharing Redis', () => 
     redis = await startRedisServer();
     emulator = await startEmulatorProcess();
     for (const [i, id] of CAMPAIGNS.entries()) await emulator.put({ id, name: `Live ${i + 1}`, state: i < 20 ? 'Running' : 'Initialized' });
-    gateways = await Promise.all([0, 1, 2].map(() => startGatewayOnEmulator(emulator.url, { REDIS_URL: redis.url })));
+    // The governor at its defaults (AWS's 2 calls/s, burst 5), shared by the three replicas.
+    const quota = { AWS_CALLS_PER_SECOND: '2', AWS_CALLS_BURST: '5', AWS_CALLS_REPLICAS: '3' };
+    gateways = await Promise.all([0, 1, 2].map(() => startGatewayOnEmulator(emulator.url, { REDIS_URL: redis.url, ...quota })));
   }, 60_000);
   afterAll(async () => {
     for (const [i, g] of gateways.entries()) {
@@ -104,6 +106,8 @@ describeBuilt('live campaign states across three replicas sharing Redis', () => 
     expect(startSeenMs).toBeLessThan(1000);
     expect(outsideSeenMs).toBeLessThan(OUTSIDE_CHANGE_BOUND_MS);
     expect(stopMs).toBeLessThan(1000);
+    // The account's rate held: AWS throttled none of the gateway's calls.
+    expect(await emulator.throttled()).toBe(0);
     for (const { s } of subscribers) {
       expect(inOrder(s.events)).toBe(true);
       expect(s.errors).toEqual([]);
