@@ -47,8 +47,8 @@ export function gatewayEnv(emulatorUrl: string, port: number): Record<string, st
     MAX_QUERY_ALIASES: '1000',
     // The governor on its path but never holding a call back: these parts measure the gateway,
     // not the account's quota (the quota part sets its own rate).
-    AWS_CALLS_PER_SECOND: '1000000',
-    AWS_CALLS_BURST: '1000000',
+    AWS_CALLS_PER_SECOND: '100000',
+    AWS_CALLS_BURST: '100000',
     MAX_QUERY_TOKENS: '20000',
     MAX_QUERY_COST: '1000000',
   };
