@@ -196,8 +196,10 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       } catch (err) {
         const refused = quotaRefusal(state.attempts);
         const attempts = refused ? state.attempts.slice(0, -1) : [...state.attempts];
-        // Held back before anything was sent: the refusal itself. A retry held back: the last answer.
+        // Held back before anything was sent: the refusal itself, and no call of the budget spent.
+        // A retry held back: the last answer.
         if (refused && attempts.every((a) => a.result === 'not-sent')) {
+          callsMade--;
           end?.({ outcome: 'error' });
           throw refused;
         }

@@ -1,4 +1,8 @@
+import { DescribeCampaignCommand, GetCampaignStateBatchCommand } from '@aws-sdk/client-connectcampaignsv2';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
+import { Deadline } from '../../src/aws/deadline';
+import { createGovernor } from '../../src/aws/governor';
+import { AwsQuotaUnavailableError } from '../../src/aws/quota';
 
 /** The SDK reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE itself; the gateway must not override them. */
 describe('retry settings of the campaigns client', () => {
@@ -23,5 +27,54 @@ describe('retry settings of the campaigns client', () => {
 
   it('honours AWS_RETRY_MODE=adaptive and AWS_MAX_ATTEMPTS', async () => {
     await expect(retryOf({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '5' })).resolves.toEqual({ mode: 'adaptive', maxAttempts: 5 });
+  });
+});
+
+describe('a call the governor held back, and the request budget', () => {
+  // One token in all, spent before the test: every read is refused at once, nothing is sent.
+  function starved() {
+    const governor = createGovernor({ quota: { callsPerSecond: 0.001, burst: 1, reserve: 0 } });
+    expect(governor.take({ priority: 'halt', wait: 'none' }, 'StopCampaign', Deadline.in(1000))).toBeUndefined();
+    const client = createCampaignsClient({
+      requestTimeoutMs: 3000,
+      connectTimeoutMs: 1000,
+      deadlineMs: 200,
+      emulatorEndpoint: 'http://127.0.0.1:1',
+      governor,
+      sharedReads: { maxAgeMs: 1000, staleMaxAgeMs: 600_000, maxEntries: 100 },
+    });
+    return client;
+  }
+
+  it('costs no call of the budget: a request with one call left still reads (stale) after a refusal', async () => {
+    const client = starved();
+    try {
+      const writer = client.forRequest();
+      const asOf = Date.now() - 60_000;
+      for (const campaignId of ['a', 'b']) writer.rememberState?.({ campaignId, state: 'Running', asOf });
+      writer.close();
+
+      const request = client.forRequest({ maxCalls: 1 });
+      const first = await request.send(new GetCampaignStateBatchCommand({ campaignIds: ['a'] }));
+      expect(first.successfulRequests).toEqual([expect.objectContaining({ campaignId: 'a', state: 'Running', asOf })]);
+      expect(request.callsMade).toBe(0);
+      const second = await request.send(new GetCampaignStateBatchCommand({ campaignIds: ['b'] }));
+      expect(second.successfulRequests).toEqual([expect.objectContaining({ campaignId: 'b', state: 'Running', asOf })]);
+      request.close();
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('is not counted as a call sent when a read with nothing known waited out its deadline', async () => {
+    const client = starved();
+    try {
+      const request = client.forRequest({ maxCalls: 1, deadline: Deadline.in(20) });
+      await expect(request.send(new DescribeCampaignCommand({ id: 'x' }))).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
+      expect(request.callsMade).toBe(0);
+      request.close();
+    } finally {
+      client.destroy();
+    }
   });
 });
