@@ -211,7 +211,8 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       }
     }
     const side: RequestSide = {
-      call: (command, token) => call(command as CampaignsCommand, token),
+      // The shared reads ask for `read` tokens; work nobody waits on never takes more than `refresh`.
+      call: (command, token) => call(command as CampaignsCommand, token && priority === 'refresh' ? { ...token, priority } : token),
       // A joined call that failed for its leader's own reasons is asked again by those who joined it.
       ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
       wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),

@@ -78,3 +78,32 @@ describe('a call the governor held back, and the request budget', () => {
     }
   });
 });
+
+describe('work no request waits on (forBackground)', () => {
+  it('takes refresh tokens for its reads, shared reads included, never read ones', async () => {
+    const asked: string[] = [];
+    const count = { inc: (labels: { priority: string; outcome: string }) => void asked.push(`${labels.priority}:${labels.outcome}`) };
+    const governor = createGovernor({
+      quota: { callsPerSecond: 1000, burst: 10, reserve: 1 },
+      metrics: { tokens: count, tokenWait: { observe: () => undefined }, throttles: { inc: () => undefined }, fleetRate: { set: () => undefined } },
+    });
+    const client = createCampaignsClient({
+      requestTimeoutMs: 3000,
+      connectTimeoutMs: 1000,
+      deadlineMs: 2000,
+      maxAttempts: 1,
+      emulatorEndpoint: 'http://127.0.0.1:1',
+      governor,
+      sharedReads: { maxAgeMs: 1000, maxEntries: 100 },
+    });
+    try {
+      const background = client.forBackground();
+      // Nothing listens on port 1: the calls fail once sent; only the tokens they took matter here.
+      await background.send(new GetCampaignStateBatchCommand({ campaignIds: ['a'] })).catch(() => undefined);
+      await background.send(new DescribeCampaignCommand({ id: 'a' })).catch(() => undefined);
+      expect(asked).toEqual(['refresh:granted', 'refresh:granted']);
+    } finally {
+      client.destroy();
+    }
+  });
+});
