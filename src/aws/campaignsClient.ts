@@ -23,7 +23,7 @@ import type { ConnectCampaignsV2Client, ServiceInputTypes, ServiceOutputTypes } 
 import type { Handler } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { classifyAttempt, notSent, type ErrorShape } from './attemptClassifier';
-import { abortError, endCall, finalError, startCall, untilDeadline, untilOwnDeadline, type CallState } from './attemptBounds';
+import { abortError, endCall, finalError, startCall, takeFirstToken, untilDeadline, untilOwnDeadline, type CallState } from './attemptBounds';
 import { AwsCallBudgetExceededError, AwsCallFailure, type UpstreamAttempt } from './callFailure';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
@@ -159,6 +159,7 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
     if (!options.breaker) return run();
+    await takeFirstToken(call);
     type Outcome = { ok: true; value: Output } | { ok: false; error: unknown };
     // Answered failures pass the breaker as values, so that they count as successes; so do calls
     // the governor held back (they say nothing about AWS).

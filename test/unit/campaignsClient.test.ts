@@ -1,4 +1,6 @@
-import { DescribeCampaignCommand, GetCampaignStateBatchCommand } from '@aws-sdk/client-connectcampaignsv2';
+import { DescribeCampaignCommand, GetCampaignStateBatchCommand, StopCampaignCommand } from '@aws-sdk/client-connectcampaignsv2';
+import { AwsCallFailure } from '../../src/aws/callFailure';
+import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
 import { Deadline } from '../../src/aws/deadline';
 import { createGovernor } from '../../src/aws/governor';
@@ -103,6 +105,42 @@ describe('work no request waits on (forBackground)', () => {
       await background.send(new DescribeCampaignCommand({ id: 'a' })).catch(() => undefined);
       expect(asked).toEqual(['refresh:granted', 'refresh:granted']);
     } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('the circuit breaker and the governor', () => {
+  it('lets a stop through while the half-open trial is a read still waiting for a token', async () => {
+    // Reads may take one token of two; nothing listens on port 1, so every call sent gets no answer.
+    const governor = createGovernor({ quota: { callsPerSecond: 0.001, burst: 2, reserve: 1 } });
+    const breaker = createUpstreamBreaker({ failures: 1, openMs: 10 });
+    const client = createCampaignsClient({
+      requestTimeoutMs: 3000,
+      connectTimeoutMs: 1000,
+      // The read waits for a token until then; a stop held behind it would settle after it.
+      deadlineMs: 3000,
+      maxAttempts: 1,
+      emulatorEndpoint: 'http://127.0.0.1:1',
+      governor,
+      breaker,
+    });
+    const settled: string[] = [];
+    const request = client.forRequest();
+    try {
+      // One read sent and unanswered: the circuit opens; the last token above the reserve is spent.
+      await expect(request.send(new DescribeCampaignCommand({ id: 'a' }))).rejects.toBeInstanceOf(AwsCallFailure);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      // The next call is the trial: a read that must wait for a token (its whole deadline at this rate).
+      const read = request.send(new DescribeCampaignCommand({ id: 'b' })).finally(() => settled.push('read'));
+      read.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const stop = request.send(new StopCampaignCommand({ id: 'c' })).finally(() => settled.push('stop'));
+      // Sent from the reserve (and unanswered here): it must not wait for the read.
+      await expect(stop).rejects.toBeInstanceOf(AwsCallFailure);
+      expect(settled).toEqual(['stop']);
+    } finally {
+      request.close();
       client.destroy();
     }
   });
