@@ -161,13 +161,14 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
     if (!options.breaker) return run();
     await takeFirstToken(call);
     type Outcome = { ok: true; value: Output } | { ok: false; error: unknown };
-    // Answered failures pass the breaker as values, so that they count as successes; so do calls
-    // the governor held back (they say nothing about AWS).
+    // Answered failures pass the breaker as values, so that they count as successes. A retry the
+    // governor held back says nothing about AWS: the attempts sent before it decide.
     const outcome: Outcome = await options.breaker.execute(async () => {
       try {
         return { ok: true, value: await run() };
       } catch (error) {
-        if (call.attempts.length > 0 && call.attempts.every((a) => a.result !== 'answered') && !quotaRefusal(call.attempts)) throw error;
+        const sent = call.attempts.filter((a) => !(a.error instanceof AwsQuotaUnavailableError));
+        if (sent.length > 0 && sent.every((a) => a.result !== 'answered')) throw error;
         return { ok: false, error };
       }
     });

@@ -1,6 +1,7 @@
 import { DescribeCampaignCommand, GetCampaignStateBatchCommand, StopCampaignCommand } from '@aws-sdk/client-connectcampaignsv2';
 import { AwsCallFailure } from '../../src/aws/callFailure';
 import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
+import { CircuitState } from 'cockatiel';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
 import { Deadline } from '../../src/aws/deadline';
 import { createGovernor } from '../../src/aws/governor';
@@ -139,6 +140,32 @@ describe('the circuit breaker and the governor', () => {
       // Sent from the reserve (and unanswered here): it must not wait for the read.
       await expect(stop).rejects.toBeInstanceOf(AwsCallFailure);
       expect(settled).toEqual(['stop']);
+    } finally {
+      request.close();
+      client.destroy();
+    }
+  });
+});
+
+describe('the circuit breaker and a retry the governor held back', () => {
+  it('counts a call whose sent attempts got no answer as a failure, though its retry found no token', async () => {
+    // Reads may take one token of two: the first attempt is sent (nothing listens on port 1), the retry waits out the deadline.
+    const governor = createGovernor({ quota: { callsPerSecond: 0.001, burst: 2, reserve: 1 } });
+    const breaker = createUpstreamBreaker({ failures: 1, openMs: 60_000 });
+    const client = createCampaignsClient({
+      requestTimeoutMs: 3000,
+      connectTimeoutMs: 1000,
+      deadlineMs: 300,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      emulatorEndpoint: 'http://127.0.0.1:1',
+      governor,
+      breaker,
+    });
+    const request = client.forRequest();
+    try {
+      await expect(request.send(new DescribeCampaignCommand({ id: 'a' }))).rejects.toBeDefined();
+      expect(breaker.state).toBe(CircuitState.Open);
     } finally {
       request.close();
       client.destroy();
