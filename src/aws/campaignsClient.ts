@@ -3,10 +3,13 @@
  * client; `forRequest` hands each GraphQL request a `CampaignsApi` of its own, and everything the
  * gateway promises about that request's AWS work is kept here, in this order:
  *
- * 1. the budget: at most `maxCallsPerRequest` calls per request (retries not counted);
+ * 1. the budget: at most `maxCallsPerRequest` calls per request (retries, and calls the governor
+ *    held back unsent, not counted);
  * 2. the deadline: no attempt starts after it, and an attempt still on the wire at it (headers
  *    or body) is cut (attemptBounds.ts);
- * 3. the circuit breaker: calls fail at once, unsent, while AWS gives no answer at all;
+ * 3. the governor: a token for each attempt (governor.ts), the first one taken before the breaker,
+ *    so that a call waiting for a token is never the breaker's half-open trial;
+ *    then the circuit breaker: calls fail at once, unsent, while AWS gives no answer at all;
  * 4. each HTTP attempt, recorded and classified by what happened on the wire (attemptClassifier.ts),
  *    and cut at `requestTimeoutMs` whether it waits for headers or for the rest of a body;
  * 5. the duration histogram.
