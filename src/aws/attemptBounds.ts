@@ -35,6 +35,8 @@ export interface CallState {
   inFlight: boolean;
   /** Set while the caller waits: ends the wait once the deadline has passed and nothing is on the wire. */
   endWait?: () => void;
+  /** The first attempt's token was taken already (`takeFirstToken`). */
+  tokenTaken?: boolean;
 }
 
 /** One attempt on the wire: cut by the deadline or the attempt timeout, headers or body. */
@@ -147,6 +149,17 @@ async function waitForToken(call: CallState, token: Promise<void>): Promise<void
 }
 
 /**
+ * Takes the first attempt's token before the call passes the circuit breaker: calls wait on the
+ * breaker's half-open trial, so a trial waiting for a token would hold a stop behind a read. A
+ * call the open circuit then fails at once has spent its token.
+ */
+export async function takeFirstToken(call: CallState): Promise<void> {
+  const token = call.governor?.take(call.token, call.operation, call.deadline);
+  if (token) await waitForToken(call, token);
+  call.tokenTaken = true;
+}
+
+/**
  * Records and bounds every HTTP attempt, each taking its token from the governor first. It sits
  * inside the SDK's retry and signing steps, so once per attempt: a retry (after a throttle, say) is
  * governed like a first attempt, at its call's priority, so a throttled stop is retried ahead of
@@ -159,7 +172,8 @@ export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> =
       (next) => async (args) => {
         const call = calls.get(args.input);
         if (!call) throw new TypeError('AWS calls go through CampaignsApi.send');
-        const token = call.governor?.take(call.token, call.operation, call.deadline);
+        const token = call.tokenTaken ? undefined : call.governor?.take(call.token, call.operation, call.deadline);
+        call.tokenTaken = false;
         if (token) await waitForToken(call, token);
         if (call.deadline.passed) {
           const err = notSent(abortError());

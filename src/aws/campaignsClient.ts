@@ -3,10 +3,13 @@
  * client; `forRequest` hands each GraphQL request a `CampaignsApi` of its own, and everything the
  * gateway promises about that request's AWS work is kept here, in this order:
  *
- * 1. the budget: at most `maxCallsPerRequest` calls per request (retries not counted);
+ * 1. the budget: at most `maxCallsPerRequest` calls per request (retries, and calls the governor
+ *    held back unsent, not counted);
  * 2. the deadline: no attempt starts after it, and an attempt still on the wire at it (headers
  *    or body) is cut (attemptBounds.ts);
- * 3. the circuit breaker: calls fail at once, unsent, while AWS gives no answer at all;
+ * 3. the governor: a token for each attempt (governor.ts), the first one taken before the breaker,
+ *    so that a call waiting for a token is never the breaker's half-open trial;
+ *    then the circuit breaker: calls fail at once, unsent, while AWS gives no answer at all;
  * 4. each HTTP attempt, recorded and classified by what happened on the wire (attemptClassifier.ts),
  *    and cut at `requestTimeoutMs` whether it waits for headers or for the rest of a body;
  * 5. the duration histogram.
@@ -23,7 +26,7 @@ import type { ConnectCampaignsV2Client, ServiceInputTypes, ServiceOutputTypes } 
 import type { Handler } from '@smithy/types';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { classifyAttempt, notSent, type ErrorShape } from './attemptClassifier';
-import { abortError, endCall, finalError, startCall, untilDeadline, untilOwnDeadline, type CallState } from './attemptBounds';
+import { abortError, endCall, finalError, startCall, takeFirstToken, untilDeadline, untilOwnDeadline, type CallState } from './attemptBounds';
 import { AwsCallBudgetExceededError, AwsCallFailure, type UpstreamAttempt } from './callFailure';
 import { Deadline } from './deadline';
 import { isCampaignException } from './exceptions';
@@ -159,14 +162,16 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
   async function sendOnce<Output extends ServiceOutputTypes>(command: CampaignsCommand<Output>, call: CallState): Promise<Output> {
     const run = () => untilDeadline(Promise.resolve(client.send(command as never) as Promise<Output>), call);
     if (!options.breaker) return run();
+    await takeFirstToken(call);
     type Outcome = { ok: true; value: Output } | { ok: false; error: unknown };
-    // Answered failures pass the breaker as values, so that they count as successes; so do calls
-    // the governor held back (they say nothing about AWS).
+    // Answered failures pass the breaker as values, so that they count as successes. A retry the
+    // governor held back says nothing about AWS: the attempts sent before it decide.
     const outcome: Outcome = await options.breaker.execute(async () => {
       try {
         return { ok: true, value: await run() };
       } catch (error) {
-        if (call.attempts.length > 0 && call.attempts.every((a) => a.result !== 'answered') && !quotaRefusal(call.attempts)) throw error;
+        const sent = call.attempts.filter((a) => !(a.error instanceof AwsQuotaUnavailableError));
+        if (sent.length > 0 && sent.every((a) => a.result !== 'answered')) throw error;
         return { ok: false, error };
       }
     });
@@ -196,8 +201,10 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       } catch (err) {
         const refused = quotaRefusal(state.attempts);
         const attempts = refused ? state.attempts.slice(0, -1) : [...state.attempts];
-        // Held back before anything was sent: the refusal itself. A retry held back: the last answer.
+        // Held back before anything was sent: the refusal itself, and no call of the budget spent.
+        // A retry held back: the last answer.
         if (refused && attempts.every((a) => a.result === 'not-sent')) {
+          callsMade--;
           end?.({ outcome: 'error' });
           throw refused;
         }
@@ -209,7 +216,8 @@ export function createCampaignsClient(options: CampaignsClientOptions): Campaign
       }
     }
     const side: RequestSide = {
-      call: (command, token) => call(command as CampaignsCommand, token),
+      // The shared reads ask for `read` tokens; work nobody waits on never takes more than `refresh`.
+      call: (command, token) => call(command as CampaignsCommand, token && priority === 'refresh' ? { ...token, priority } : token),
       // A joined call that failed for its leader's own reasons is asked again by those who joined it.
       ownFailure: (err) => err instanceof AwsCallBudgetExceededError || deadline.passed,
       wait: (shared, operation) => untilOwnDeadline(shared, deadline, operation),

@@ -96,7 +96,7 @@ export interface SharedReads {
   send(command: Command, side: RequestSide): Promise<unknown> | undefined;
   /**
    * Keeps a state the gateway's own action caused (write-through): every replica answers it at once,
-   * with no AWS call. Every state kept, read or caused, goes through here, and `onState` hears it.
+   * with no AWS call. `onState` hears it, as it hears every state this process reads from AWS.
    */
   rememberState(known: KnownState): void;
   /** Listens to every state kept (the live-state feed); returns how to stop. */

@@ -44,6 +44,36 @@ describe('the governor on a starved quota (burst 2, one token kept for actions)'
   });
 });
 
+describe('the governor on a starved quota: what is read after an action, and by a router', () => {
+  const harness = useHarness({
+    maxAttempts: 1,
+    env: { AWS_CALLS_PER_SECOND: '0.01', AWS_CALLS_BURST: '2', AWS_CALLS_RESERVE: '1', UPSTREAM_DEADLINE_MS: '300' },
+  });
+  let h: Harness;
+  beforeEach(() => {
+    h = harness();
+  });
+
+  it('answers the payload reads of a stop, and _entities, held back with AWS_QUOTA_EXHAUSTED, never a masked error; the stop is audited as done', async () => {
+    // The stop takes a token; the one left is the reserve, which reads may not take.
+    await h.graphql('{ campaign(id: "demo-paused-winback") { state } }');
+    const stopped = await h.graphql<{ stopCampaign: { __typename: string; campaign: { state: string | null; name: string | null } } }>(
+      'mutation { stopCampaign(id: "demo-running-survey") { __typename ... on StopCampaignSuccess { campaign { state name } } } }',
+    );
+    expect(stopped.body.data?.stopCampaign).toEqual({ __typename: 'StopCampaignSuccess', campaign: { state: null, name: null } });
+    const codes = (stopped.body.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['AWS_QUOTA_EXHAUSTED']));
+    expect(h.logs.filter((l) => l.event === 'campaign.stop')).toEqual([expect.objectContaining({ outcome: 'StopCampaignSuccess' })]);
+
+    const entities = await h.graphql<{ _entities: unknown[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { id state } } }',
+      { r: [{ __typename: 'Campaign', id: 'demo-running-survey' }] },
+    );
+    expect(entities.body.errors?.map((e) => e.extensions?.code)).toEqual(['AWS_QUOTA_EXHAUSTED']);
+  });
+});
+
 describe('the governor and the SDK retries', () => {
   const harness = useHarness({ maxAttempts: 3, retryDelayMs: 10 });
   let h: Harness;

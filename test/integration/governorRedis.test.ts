@@ -116,6 +116,28 @@ describe('the governor through Redis', () => {
     expect(a.availability.at(-1)).toBe(1);
   });
 
+  it('keeps granting actions while Redis hangs (a script busy in it), without waiting for Redis to answer', async () => {
+    const { link, governor } = await replica('hang:', { callsPerSecond: 1000, burst: 1000, reserve: 3 });
+    expect(await take(governor, 'halt')).toBe('granted');
+    // Connected before Redis hangs: a new connection's ready check would wait for it.
+    const [blocker, killer] = [client(), client()];
+    await Promise.all([blocker, killer].map((c) => c.ping()));
+    let hanging = true;
+    const busy = blocker.eval('local i = 0 while true do i = i + 1 end', 0).catch(() => undefined);
+    void busy.finally(() => (hanging = false));
+    try {
+      const during = [];
+      for (let i = 0; i < 10; i++) during.push(await take(governor, 'halt'));
+      expect(during.every((o) => o === 'granted')).toBe(true);
+      // All of it while Redis still had not answered anything.
+      expect(hanging).toBe(true);
+      expect(link.available).toBe(false);
+    } finally {
+      await killer.script('KILL').catch(() => undefined);
+      await busy;
+    }
+  });
+
   it('keeps granting when Redis dies (a share of the rate), logs one outage and one recovery, and shares again after', async () => {
     const quota = { callsPerSecond: 1000, burst: 1000, reserve: 3 };
     const { link, governor, availability } = await replica('outage:', quota);

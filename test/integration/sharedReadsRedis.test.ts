@@ -71,6 +71,22 @@ describe('reads shared by replicas through Redis', () => {
     expect(emulator.callCount('GetCampaignStateBatch')).toBe(1);
   });
 
+  it('answers a state AWS added later (Archived) from Redis as the first replica does: state null, availableActions null, UNKNOWN_CAMPAIGN_STATE', async () => {
+    const [a, b] = [await replica('later:'), await replica('later:')] as [Harness, Harness];
+    emulator.store.put({ id: ID, state: 'Archived' });
+    const query = 'query State($id: ID!) { campaign(id: $id) { id state stateAsOf availableActions } }';
+    const first = await a.graphql(query, { id: ID });
+    const second = await b.graphql(query, { id: ID });
+    expect(emulator.callCount('GetCampaignStateBatch')).toBe(1);
+    for (const res of [first, second]) {
+      expect(res.body.data).toEqual({ campaign: { id: ID, state: null, stateAsOf: expect.any(String), availableActions: null } });
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ path: ['campaign', 'availableActions'], extensions: expect.objectContaining({ code: 'UNKNOWN_CAMPAIGN_STATE', awsValue: 'Archived' }) }),
+      ]);
+    }
+    expect(second.body.data).toEqual(first.body.data);
+  });
+
   it('shares list pages, dates included, so the second replica makes no ListCampaigns call', async () => {
     const [a, b] = [await replica('list:'), await replica('list:')] as [Harness, Harness];
     const query = '{ campaigns(first: 10) { edges { node { id name schedule { startTime endTime } } } } }';
