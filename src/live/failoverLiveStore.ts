@@ -95,18 +95,29 @@ export function createFailoverLiveStore({ fleet, local, link, localRateShare }: 
   async function catchUp(): Promise<void> {
     const ids = [...marks.keys()];
     if (ids.length === 0) return;
-    const known = await fleet.known(ids).catch(() => new Map<string, { record: StateRecord | undefined }>());
-    const seenAt = Date.now();
-    for (const [id, { record }] of known) if (record && side === 'fleet') handOn({ id, ...record, changed: true, seenAt }, 'fleet');
+    // Campaigns whose first state is still awaited: their poll was asked of this replica's own store.
+    const awaited = ids.filter((id) => marks.get(id) === null);
+    try {
+      const known = await fleet.known(ids);
+      const seenAt = Date.now();
+      for (const [id, { record }] of known) if (record && side === 'fleet') handOn({ id, ...record, changed: true, seenAt }, 'fleet');
+      if (awaited.length > 0) await fleet.requestPoll(awaited);
+    } catch {
+      // Redis went away again: this replica polls on its own.
+    }
   }
 
-  /** The fleet's store when it answers; this replica's own when it does not, or when the call fails. */
+  /**
+   * The fleet's store while Redis answers, this replica's own while it does not. A call that fails
+   * while the link still counts Redis as up fails (the caller tries again), as a lone slow answer
+   * must not split the fleet.
+   */
   async function either<T>(onFleet: () => Promise<T>, onLocal: () => Promise<T>): Promise<T> {
     if (current() === 'fleet') {
       try {
         return await onFleet();
-      } catch {
-        // Redis went away under the call: the link says so by itself.
+      } catch (err) {
+        if (current() === 'fleet') throw err;
       }
     }
     return onLocal();
