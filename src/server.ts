@@ -12,6 +12,7 @@ import { httpUrl } from './http/listen';
 import { requireAwsRegion, watchAwsCredentials } from './aws/awsReadiness';
 import type { Tracing } from './observability/tracing';
 import { nextSteps, readyMessage } from './readyMessage';
+import { createFailoverLiveStore } from './live/failoverLiveStore';
 import { createLiveStates } from './live/liveStates';
 import { createLocalLiveStore } from './live/liveStore';
 import { createRedisLiveStore } from './live/redisLiveStore';
@@ -92,7 +93,15 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
   // With REDIS_URL the replicas share one poll per campaign and every change; otherwise each is on its own.
   const live = createLiveStates({
     client,
-    store: redis ? createRedisLiveStore({ command: redis.client, subscriber: redis.subscriber() }, redis.key('')) : createLocalLiveStore(),
+    // While Redis cannot be reached, each replica polls for its own subscribers at its share of the rate.
+    store: redis
+      ? createFailoverLiveStore({
+          fleet: createRedisLiveStore({ command: redis.client, subscriber: redis.subscriber() }, redis.key('')),
+          local: createLocalLiveStore(),
+          link: redis,
+          localRateShare: 1 / config.quota.replicas,
+        })
+      : createLocalLiveStore(),
     settings: config.live,
     logger,
     metrics,

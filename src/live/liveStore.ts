@@ -59,6 +59,8 @@ export interface LiveStore {
   /** Takes or renews the poller's lease for `ttlMs`; false while another replica holds it. */
   holdLease(ttlMs: number): Promise<boolean>;
   releaseLease(): Promise<void>;
+  /** The part of the fleet's poll rate this replica's poller may spend now (unset: all of it). */
+  readonly rateShare?: number;
   close(): Promise<void>;
 }
 
@@ -117,7 +119,10 @@ export function createLocalLiveStore(): LiveStore {
       for (const id of ids) interest.set(id, until);
     },
     async withdrawInterest(ids) {
-      for (const id of ids) interest.delete(id);
+      for (const id of ids) {
+        interest.delete(id);
+        states.delete(id);
+      }
     },
     async watchedIds() {
       const now = Date.now();

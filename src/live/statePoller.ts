@@ -160,7 +160,7 @@ export class StatePoller {
     const announce = ids.some((id) => this.wanted.has(id));
     for (const id of ids) this.wanted.delete(id);
     // A first state a subscriber waits on is read at once, like a query; the rounds then make up for it.
-    const spacing = 1000 / this.options.callsPerSecond;
+    const spacing = 1000 / (this.options.callsPerSecond * (this.options.store.rateShare ?? 1));
     const wait = this.nextCallAt - Date.now();
     if (wait > 0 && !announce) await sleep(wait);
     this.nextCallAt = Math.max(Date.now(), this.nextCallAt) + spacing;
