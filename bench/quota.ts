@@ -3,12 +3,11 @@
  * Redis), and what the fleet spends of the account's rate as viewers and replicas grow, with and
  * without Redis, against the emulator throttling the account at AWS's default (2 calls/s, burst 5).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { Deadline } from '../src/aws/deadline';
 import { createGovernor } from '../src/aws/governor';
 import { createRedisLink } from '../src/aws/redis';
-import { freePort, type EmulatorProcess, type StartedServer } from './processes';
+import { startRedis, type EmulatorProcess, type StartedServer } from './processes';
 import { summarise, type LatencySummary } from './stats';
 import { VIEWER_POOL, startGateway } from './viewers';
 
@@ -50,19 +49,6 @@ export interface QuotaResult {
 function cpuUs(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return d.user + d.system;
-}
-
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  return { url, stop };
 }
 
 const SILENT = { info: () => undefined, warn: () => undefined };

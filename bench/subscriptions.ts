@@ -3,11 +3,9 @@
  * (1 to 3, sharing a redis-server), and memory per 1,000 idle subscribers. Every subscriber is a
  * graphql-ws client (its own WebSocket) watching the same 50 campaigns.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort, type EmulatorProcess } from './processes';
+import { startRedis, type EmulatorProcess } from './processes';
 import { poolId } from './protocol';
 import { startGateway } from './viewers';
 import { percentile } from './stats';
@@ -79,21 +77,6 @@ async function metrics(url: string): Promise<string> {
 }
 const metric = (text: string, name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? NaN);
 
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('error', () => resolve(false));
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-    });
-    if (up) break;
-    await sleep(25);
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
-}
-
 async function runConfig(emulator: EmulatorProcess, replicas: number, subscribers: number, windowS: number, log: (line: string) => void): Promise<SubscriptionRow> {
   await emulator.pool(PREFIX, CAMPAIGNS, 'Running');
   const redis = replicas > 1 ? await startRedis() : undefined;
@@ -156,7 +139,7 @@ async function runConfig(emulator: EmulatorProcess, replicas: number, subscriber
   } finally {
     for (const w of watchers) void w.client.dispose();
     await Promise.all(gateways.map((g) => g.stop()));
-    redis?.stop();
+    await redis?.stop();
   }
 }
 
