@@ -171,36 +171,28 @@ function describeDefault<T>(fallback: Default<T> | undefined, show: (value: T) =
   return show(fallback);
 }
 
-function integer(meaning: string, fallback: number, min: number, max: number): Setting<number> {
+/** A whole number (or, with `decimals`, any non-negative number) from `min` to `max`. */
+function numberSetting(meaning: string, fallback: number, min: number, max: number, decimals: boolean): Setting<number> {
+  const kind = decimals ? 'number' : 'whole number';
+  const pattern = decimals ? /^\d+(\.\d+)?$/ : /^\d+$/;
   return {
-    type: `whole number, ${min} to ${max}`,
+    type: `${kind}, ${min} to ${max}`,
     meaning,
     defaultText: `\`${fallback}\``,
     example: String(fallback),
     read(text) {
       if (text === undefined) return fallback;
       const n = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new Invalid(`must be a whole number from ${min} to ${max} (got "${text}")`);
+      if (!pattern.test(text) || !Number.isFinite(n) || (!decimals && !Number.isSafeInteger(n)) || n < min || n > max) {
+        throw new Invalid(`must be a ${kind} from ${min} to ${max} (got "${text}")`);
+      }
       return n;
     },
   };
 }
 
-/** An integer that may be left unset (its absence means something: `unset` says what). */
-function decimal(meaning: string, fallback: number, min: number, max: number): Setting<number> {
-  return {
-    type: `number, ${min} to ${max}`,
-    meaning,
-    defaultText: `\`${fallback}\``,
-    example: String(fallback),
-    read(text) {
-      if (text === undefined) return fallback;
-      const n = Number(text);
-      if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > max) throw new Invalid(`must be a number from ${min} to ${max} (got "${text}")`);
-      return n;
-    },
-  };
-}
+const integer = (meaning: string, fallback: number, min: number, max: number): Setting<number> => numberSetting(meaning, fallback, min, max, false);
+const decimal = (meaning: string, fallback: number, min: number, max: number): Setting<number> => numberSetting(meaning, fallback, min, max, true);
 
 /** A `redis://` or `rediss://` URL; never echoed in a problem, since it may hold a password. */
 function redisUrl(meaning: string): Setting<string | undefined> {
@@ -222,6 +214,7 @@ function redisUrl(meaning: string): Setting<string | undefined> {
   };
 }
 
+/** An integer that may be left unset (its absence means something: `unset` says what). */
 function optionalInteger(meaning: string, unset: string, min: number, max: number): Setting<number | undefined> {
   const { read, type } = integer(meaning, 0, min, max);
   return { type, meaning, defaultText: unset, example: '', read: (text, mode) => (text === undefined ? undefined : read(text, mode)) };
