@@ -2,6 +2,7 @@ import { ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { createCampaignsClient } from './aws/campaignsClient';
+import { configuredClientOptions } from './aws/configuredOptions';
 import { createRedisReadStore } from './aws/redisReadStore';
 import { createUpstreamBreaker } from './aws/circuitBreaker';
 import { createGovernor } from './aws/governor';
@@ -68,22 +69,13 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     redis,
     metrics: { tokens: metrics.awsTokens, tokenWait: metrics.awsTokenWait, throttles: metrics.awsThrottles, fleetRate: metrics.awsFleetRate },
   });
+  const sharedStore = redis ? createRedisReadStore(redis.client, { prefix: redis.key(''), timeoutMs: redis.commandTimeoutMs }) : undefined;
   const client = createCampaignsClient({
-    requestTimeoutMs: config.upstream.requestTimeoutMs,
-    connectTimeoutMs: config.upstream.connectTimeoutMs,
-    deadlineMs: config.upstream.deadlineMs,
-    maxCallsPerRequest: config.maxAwsCallsPerRequest,
+    ...configuredClientOptions(config, sharedStore),
     emulatorEndpoint: backend.endpoint,
     metrics,
     breaker,
     governor,
-    sharedReads: {
-      maxAgeMs: config.upstream.readCacheMaxAgeMs,
-      maxEntries: config.upstream.readCacheMaxEntries,
-      maxBytes: config.upstream.readCacheMaxBytes,
-      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
-      ...(redis ? { sharedStore: createRedisReadStore(redis.client, { prefix: redis.key(''), timeoutMs: redis.commandTimeoutMs }) } : {}),
-    },
   });
   // On AWS, a missing region stops the start; missing credentials hold readiness back until found.
   const credentials =

@@ -3,6 +3,7 @@ import { createEmulator, type Emulator, type ThrottleSpec } from '../../src/emul
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics, type Metrics } from '../../src/observability/metrics';
+import { configuredClientOptions } from '../../src/aws/configuredOptions';
 import { createCampaignsClient, type CampaignsClient } from '../../src/aws/campaignsClient';
 import { createUpstreamBreaker } from '../../src/aws/circuitBreaker';
 import { createGovernor } from '../../src/aws/governor';
@@ -107,23 +108,14 @@ export async function startHarness({
     metrics: { tokens: metrics.awsTokens, tokenWait: metrics.awsTokenWait, throttles: metrics.awsThrottles, fleetRate: metrics.awsFleetRate },
   });
   const client = createCampaignsClient({
-    requestTimeoutMs: config.upstream.requestTimeoutMs,
-    connectTimeoutMs: config.upstream.connectTimeoutMs,
-    deadlineMs: config.upstream.deadlineMs,
-    maxCallsPerRequest: boundaryMaxCalls ?? config.maxAwsCallsPerRequest,
+    ...configuredClientOptions(config, sharedStore),
+    ...(boundaryMaxCalls !== undefined ? { maxCallsPerRequest: boundaryMaxCalls } : {}),
     emulatorEndpoint: endpoint,
     metrics,
     maxAttempts,
     retryDelayMs,
     breaker,
     governor,
-    sharedReads: {
-      maxAgeMs: config.upstream.readCacheMaxAgeMs,
-      maxEntries: config.upstream.readCacheMaxEntries,
-      maxBytes: config.upstream.readCacheMaxBytes,
-      staleMaxAgeMs: config.upstream.readStaleMaxAgeMs,
-      ...(sharedStore ? { sharedStore } : {}),
-    },
   });
   const authenticate = createAuthenticator(
     config.auth,
