@@ -36,6 +36,8 @@ export interface GatewayDeps {
   authenticate?: Authenticator;
   /** Holds /readyz at 503 while it gives a reason (AWS credentials not resolved yet). */
   notReadyReason?: () => string | undefined;
+  /** Told of every value AWS answers that the gateway does not know; one per process (server.ts shares it with the live feed). */
+  onUnknownValue?: (field: string, value: string) => void;
   /** The live campaign states (subscriptions), shared by the fleet through Redis; by default this process's own. */
   live?: LiveStates;
 }
@@ -60,7 +62,8 @@ export async function createGateway({
   client,
   authenticate = createAuthenticator(config.auth, undefined, logger),
   notReadyReason,
-  live = createLiveStates({ client, store: createLocalLiveStore(), settings: config.live, logger, metrics }),
+  onUnknownValue = unknownAwsValueReporter(logger, metrics),
+  live = createLiveStates({ client, store: createLocalLiveStore(), settings: config.live, logger, metrics, serviceOptions: { onUnknownValue } }),
 }: GatewayDeps): Promise<Gateway> {
   // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
   // the body has its own timer in readBody; requestTimeout is the backstop for both.
@@ -82,7 +85,7 @@ export async function createGateway({
   const loggers = { logger, events: eventLogger(logger) };
 
   const serviceOptions: CampaignServiceOptions = {
-    onUnknownValue: unknownAwsValueReporter(logger, metrics),
+    onUnknownValue,
     // Every replica's subscribers see a successful action's state at once, without waiting for a poll.
     actionSucceeded: (outcome) =>
       void live.actionSucceeded(outcome).catch((err: unknown) => logger.warn({ event: 'live.publish.failed', err }, 'action outcome not published to subscribers')),

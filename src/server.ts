@@ -1,6 +1,7 @@
 import { ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { unknownAwsValueReporter } from './observability/unknownAwsValues';
 import { createCampaignsClient } from './aws/campaignsClient';
 import { configuredClientOptions } from './aws/configuredOptions';
 import { createRedisReadStore } from './aws/redisReadStore';
@@ -83,8 +84,11 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
       ? await requireAwsRegion(client.providers).then(() => watchAwsCredentials(client.providers, logger, { timeoutMs: config.upstream.credentialsTimeoutMs }))
       : undefined;
   // With REDIS_URL the replicas share one poll per campaign and every change; otherwise each is on its own.
+  // One reporter per process: a state AWS added later is named once, whether a read or a poll met it.
+  const onUnknownValue = unknownAwsValueReporter(logger, metrics);
   const live = createLiveStates({
     client,
+    serviceOptions: { onUnknownValue },
     // While Redis cannot be reached, each replica polls for its own subscribers at its share of the rate.
     store: redis
       ? createFailoverLiveStore({
@@ -98,7 +102,7 @@ export async function runServer(config: Config, tracing?: Tracing): Promise<void
     logger,
     metrics,
   });
-  const gateway = await createGateway({ config, logger, metrics, client, live, notReadyReason: credentials?.notReadyReason });
+  const gateway = await createGateway({ config, logger, metrics, client, live, onUnknownValue, notReadyReason: credentials?.notReadyReason });
   const url = await gateway.listen(config.port, config.host);
   const notReady = credentials?.notReadyReason();
   const metricsAddress = gateway.metricsServer?.address();

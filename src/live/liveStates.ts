@@ -1,5 +1,5 @@
 import { CAMPAIGN_ACTIONS } from '../campaigns/campaignActions';
-import type { ActionOutcome } from '../campaigns/campaignService';
+import type { ActionOutcome, CampaignServiceOptions } from '../campaigns/campaignService';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { LiveStore, StateChange } from './liveStore';
@@ -185,6 +185,7 @@ export function createLiveStates({
   settings,
   logger,
   metrics,
-}: Omit<LiveStatesOptions, 'poll'> & { client: CampaignsClient }): LiveStates {
-  return new LiveStates({ store, settings, logger, metrics, poll: (ids) => pollStates(client, ids) });
+  serviceOptions,
+}: Omit<LiveStatesOptions, 'poll'> & { client: CampaignsClient; serviceOptions?: CampaignServiceOptions }): LiveStates {
+  return new LiveStates({ store, settings, logger, metrics, poll: (ids) => pollStates(client, ids, serviceOptions) });
 }
