@@ -4,13 +4,13 @@
  * process.hrtime share the monotonic clock). Self time is grouped by what the code belongs to;
  * native frames (JSON, crypto, the HTTP parser, ...) count for the JS code that called them.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load';
 import { cpuTimeMs, type EmulatorProcess } from './processes';
 import { poolId } from './protocol';
-import { START_POOL, baselineStartBody, gatewayStartBody, rearm, startTargets } from './starts';
+import { START_POOL, baselineStartBody, gatewayStartBody, rearm, startPlainApollo, startTargets } from './starts';
 
 interface CpuProfileNode {
   id: number;
@@ -175,6 +175,8 @@ export interface ProfilesResult {
   durationS: number;
   gateway: ProfileSummary;
   baseline: ProfileSummary;
+  /** The plain Apollo peer, profiled the same way (absent from results recorded before it was). */
+  apollo?: ProfileSummary;
 }
 
 function nowUs(): number {
@@ -192,15 +194,19 @@ export async function measureProfiles(
 ): Promise<ProfilesResult> {
   const dir = mkdtempSync(join(tmpdir(), 'campaign-gateway-profile-'));
   const args = (name: string): string[] => ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
-  const targets = await startTargets(emulator, { gateway: args('gateway'), baseline: args('baseline') });
+  const started = await startTargets(emulator, { gateway: args('gateway'), baseline: args('baseline') });
+  const targets = { ...started, apollo: await startPlainApollo(emulator, args('apollo')) };
+  const names = ['gateway', 'baseline', 'apollo'] as const;
+  let windows: Record<(typeof names)[number], { from: number; to: number; starts: number; cpuMs?: number }> | undefined;
   try {
-    const windows: Record<'gateway' | 'baseline', { from: number; to: number; starts: number; cpuMs?: number }> = {
+    windows = {
       gateway: { from: 0, to: 0, starts: 0 },
       baseline: { from: 0, to: 0, starts: 0 },
+      apollo: { from: 0, to: 0, starts: 0 },
     };
-    for (const name of ['gateway', 'baseline'] as const) {
+    for (const name of names) {
       const url = targets[name].url;
-      const body = name === 'gateway' ? gatewayStartBody : baselineStartBody;
+      const body = name === 'baseline' ? baselineStartBody : gatewayStartBody;
       await rearm(emulator, poolSize);
       const warm = await runLoad({ url, connections, durationS: Math.min(2, durationS), body: (i) => body(poolId(START_POOL, i % poolSize)) });
       await rearm(emulator, Math.min(warm.sent, poolSize));
@@ -214,23 +220,25 @@ export async function measureProfiles(
       const started = await rearm(emulator, Math.min(run.sent, poolSize));
       windows[name] = { from, to, starts: started, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 };
     }
-    await targets.gateway.stop();
-    await targets.baseline.stop();
+    for (const name of names) await targets[name].stop();
     const read = (name: string): CpuProfile => JSON.parse(readFileSync(join(dir, `${name}.cpuprofile`), 'utf8')) as CpuProfile;
     const result: ProfilesResult = {
       connections,
       durationS,
       gateway: summariseProfile(read('gateway'), windows.gateway.from, windows.gateway.to, windows.gateway.starts, windows.gateway.cpuMs),
       baseline: summariseProfile(read('baseline'), windows.baseline.from, windows.baseline.to, windows.baseline.starts, windows.baseline.cpuMs),
+      apollo: summariseProfile(read('apollo'), windows.apollo.from, windows.apollo.to, windows.apollo.starts, windows.apollo.cpuMs),
     };
-    log(`cpu per start: gateway ${result.gateway.totalPerStartUs.toFixed(0)} µs, baseline ${result.baseline.totalPerStartUs.toFixed(0)} µs`);
+    const apolloUs = (result.apollo as ProfileSummary).totalPerStartUs;
+    log(`cpu per start: gateway ${result.gateway.totalPerStartUs.toFixed(0)} µs, baseline ${result.baseline.totalPerStartUs.toFixed(0)} µs, plain Apollo ${apolloUs.toFixed(0)} µs`);
     return result;
   } finally {
-    await targets.gateway.stop();
-    await targets.baseline.stop();
+    for (const name of names) await targets[name].stop();
     if (keepDir) {
       mkdirSync(keepDir, { recursive: true });
       for (const file of readdirSync(dir)) copyFileSync(join(dir, file), join(keepDir, file));
+      // The measured window of each profile (µs on the profiles' clock), to read them the same way.
+      if (windows) writeFileSync(join(keepDir, 'windows.json'), `${JSON.stringify(windows, null, 2)}\n`);
     }
     rmSync(dir, { recursive: true, force: true });
   }

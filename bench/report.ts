@@ -3,7 +3,7 @@ import type { SubscriptionsResult } from './subscriptions';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { LayersResult } from './layers';
 import type { MemoryResult } from './memory';
-import type { ProfilesResult } from './profile';
+import type { ProfileSummary, ProfilesResult } from './profile';
 import type { ReadRow } from './reads';
 import type { StartsResult } from './starts';
 import type { StartupResult } from './startup';
@@ -164,17 +164,18 @@ function memorySection(m: MemoryResult, withHeader: boolean): string[] {
 }
 
 function profileSection(p: ProfilesResult): string[] {
-  const categories = Object.keys(p.gateway.perStartUs).filter((c) => (p.gateway.perStartUs[c] ?? 0) + (p.baseline.perStartUs[c] ?? 0) >= 0.5);
+  const categories = Object.keys(p.gateway.perStartUs).filter((c) => (p.gateway.perStartUs[c] ?? 0) + (p.baseline.perStartUs[c] ?? 0) + (p.apollo?.perStartUs[c] ?? 0) >= 0.5);
+  const apollo = (value: (s: ProfileSummary) => string): string => (p.apollo ? ` ${value(p.apollo)} |` : '');
   return [
     `### CPU per start (\`node --cpu-prof\`, ${p.durationS} s at ${p.connections} connections, self time by owner)`,
     '',
     'Each owner\'s share of the profile samples times the CPU time per start measured from /proc while profiling ' +
       '(profiler overhead included); native code (JSON, hashing, the HTTP parser, socket writes) counts for its JS caller.',
     '',
-    '| where | gateway (µs/start) | baseline (µs/start) |',
-    '|---|---:|---:|',
-    ...categories.map((c) => `| ${c} | ${(p.gateway.perStartUs[c] ?? 0).toFixed(0)} | ${(p.baseline.perStartUs[c] ?? 0).toFixed(0)} |`),
-    `| **total CPU per start** | **${p.gateway.totalPerStartUs.toFixed(0)}** | **${p.baseline.totalPerStartUs.toFixed(0)}** |`,
+    `| where | gateway (µs/start) | baseline (µs/start) |${p.apollo ? ' plain Apollo (µs/start) |' : ''}`,
+    `|---|---:|---:|${p.apollo ? '---:|' : ''}`,
+    ...categories.map((c) => `| ${c} | ${(p.gateway.perStartUs[c] ?? 0).toFixed(0)} | ${(p.baseline.perStartUs[c] ?? 0).toFixed(0)} |${apollo((s) => (s.perStartUs[c] ?? 0).toFixed(0))}`),
+    `| **total CPU per start** | **${p.gateway.totalPerStartUs.toFixed(0)}** | **${p.baseline.totalPerStartUs.toFixed(0)}** |${apollo((s) => `**${s.totalPerStartUs.toFixed(0)}**`)}`,
     '',
     'Top self-time functions in the gateway:',
     '',

@@ -52,6 +52,11 @@ interface Options {
   subscriptionsWindowS: number;
 }
 
+const OPTION_NAMES = [
+  'rounds', 'duration', 'latency-duration', 'connections', 'warmup', 'pool', 'startup-runs', 'profile-duration', 'only', 'label',
+  'write', 'keep-profiles', 'viewers', 'viewers-duration', 'quota-duration', 'subscribers', 'replicas', 'subscriptions-window',
+];
+
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -61,6 +66,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     if (name === 'no-write') given.set('write', 'false');
     else given.set(name, inline ?? (argv[++i] as string));
   }
+  for (const name of given.keys()) if (!OPTION_NAMES.includes(name)) throw new Error(`unknown option --${name} (options: ${OPTION_NAMES.map((o) => `--${o}`).join(', ')}; usage at the top of bench/run.ts)`);
   const value = (name: string): string | undefined => given.get(name) ?? env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
   const number = (name: string, fallback: number): number => {
     const raw = value(name);

@@ -97,6 +97,19 @@ export async function startTargets(emulator: EmulatorProcess, nodeArgs: { gatewa
   };
 }
 
+/** The plain Apollo peer (bench/plainApollo.ts), answering the gateway's own start mutation. */
+export async function startPlainApollo(emulator: EmulatorProcess, nodeArgs?: string[]): Promise<StartedServer & { url: string }> {
+  const port = await freePort();
+  const server = await startServer(
+    join(DIST, 'bench', 'plainApollo.js'),
+    { ...awsEnv(emulator.url), NODE_ENV: 'production', PORT: String(port) },
+    `http://127.0.0.1:${port}/`,
+    () => true,
+    nodeArgs,
+  );
+  return { ...server, url: `http://127.0.0.1:${port}/` };
+}
+
 export function gatewayStartBody(id: string): string {
   return JSON.stringify({ query: START_MUTATION, variables: { id } });
 }
@@ -184,14 +197,7 @@ export async function measureStarts(emulator: EmulatorProcess, targets: StartTar
   const { log, ...plain } = options;
   await emulator.pool(START_POOL, options.poolSize, 'Initialized');
   const floor = await forkHelper(join(DIST, 'bench', 'floor.js'), awsEnv(emulator.url));
-  const apolloPort = await freePort();
-  const apolloServer = await startServer(
-    join(DIST, 'bench', 'plainApollo.js'),
-    { ...awsEnv(emulator.url), NODE_ENV: 'production', PORT: String(apolloPort) },
-    `http://127.0.0.1:${apolloPort}/`,
-    () => true,
-  );
-  const apollo = { ...apolloServer, url: `http://127.0.0.1:${apolloPort}/` };
+  const apollo = await startPlainApollo(emulator);
   try {
     const run = (name: TargetName, connections: number, durationS: number): Promise<RunFigures> => {
       switch (name) {
