@@ -6,6 +6,7 @@ import type { MemoryResult } from './memory';
 import type { ProfileSummary, ProfilesResult } from './profile';
 import type { ReadRow } from './reads';
 import type { StartsResult } from './starts';
+import type { HeadToHeadResult } from './headToHead';
 import type { StartupResult } from './startup';
 import type { QuotaResult } from './quota';
 import type { ViewersResult } from './viewers';
@@ -28,6 +29,7 @@ export interface BenchResults {
   label: string;
   machine: MachineFacts;
   starts?: StartsResult;
+  headToHead?: HeadToHeadResult;
   reads?: ReadRow[];
   startup?: StartupResult;
   memory?: MemoryResult;
@@ -163,6 +165,16 @@ function memorySection(m: MemoryResult, withHeader: boolean): string[] {
   ];
 }
 
+function headToHeadSection(h: HeadToHeadResult): string[] {
+  const x = (v: number): string => `${v.toFixed(2)}×`;
+  return [
+    `### Head to head with the plain Apollo peer (both loaded at once, ${h.connections} connections each, ${h.durationS} s a round)`,
+    '',
+    `Gateway ÷ plain Apollo, median of ${h.rounds.length} rounds: starts/s ${x(h.ratios.startsPerS)}, CPU per start ${x(h.ratios.cpuPerStart)}. ` +
+      `Per round: starts/s ${h.ratios.perRound.map((p) => x(p.startsPerS)).join(', ')}; CPU per start ${h.ratios.perRound.map((p) => x(p.cpuPerStart)).join(', ')}.`,
+  ];
+}
+
 function profileSection(p: ProfilesResult): string[] {
   const categories = Object.keys(p.gateway.perStartUs).filter((c) => (p.gateway.perStartUs[c] ?? 0) + (p.baseline.perStartUs[c] ?? 0) + (p.apollo?.perStartUs[c] ?? 0) >= 0.5);
   const apollo = (value: (s: ProfileSummary) => string): string => (p.apollo ? ` ${value(p.apollo)} |` : '');
@@ -246,6 +258,7 @@ export function renderGenerated(r: BenchResults, resultsFile: string): string {
     '',
   ];
   if (r.starts) lines.push(...startsSection(r.starts), '');
+  if (r.headToHead) lines.push(...headToHeadSection(r.headToHead), '');
   if (r.reads) lines.push(...readsSection(r.reads), '');
   if (r.viewers) lines.push(...viewersSection(r.viewers), '');
   if (r.startup) lines.push(...startupSection(r.startup));

@@ -3,7 +3,7 @@
  * with the emulator (also its own process) standing in for AWS. See BENCHMARKS.md.
  *
  *   npm run bench -- [--rounds 5] [--duration 4] [--latency-duration 2] [--connections 16]
- *                    [--warmup 2] [--only starts,reads,viewers,startup,memory,profile,layers,quota,subscriptions]
+ *                    [--warmup 2] [--only starts,headtohead,reads,viewers,startup,memory,profile,layers,quota,subscriptions]
  *                    [--viewers 1,10,50,100,500] [--viewers-duration 5] [--quota-duration 4] [--label "..."]
  *                    [--subscribers 1,100,1000] [--replicas 1,3] [--subscriptions-window 8]
  *                    [--no-write] [--keep-profiles DIR]
@@ -17,17 +17,18 @@ import { join, relative } from 'node:path';
 import type { LayersResult } from './layers';
 import { measureMemory } from './memory';
 import { DIST, awsEnv, startEmulator } from './processes';
+import { measureHeadToHead } from './headToHead';
 import { measureProfiles } from './profile';
 import { measureQuota } from './quota';
 import { measureReads } from './reads';
 import { renderGenerated, updateBenchmarksMd, type BenchResults, type MachineFacts } from './report';
-import { measureStarts, startTargets } from './starts';
+import { measureStarts, startPlainApollo, startTargets } from './starts';
 import { measureStartup } from './startup';
 import { VIEWER_COUNTS, measureViewers, startGateway } from './viewers';
 import { measureSubscriptions } from './subscriptions';
 
 const ROOT = join(__dirname, '..', '..');
-const PARTS = ['starts', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'quota', 'subscriptions'] as const;
+const PARTS = ['starts', 'headtohead', 'reads', 'viewers', 'startup', 'memory', 'profile', 'layers', 'quota', 'subscriptions'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -169,6 +170,20 @@ async function main(): Promise<void> {
       } finally {
         await targets.gateway.stop();
         await targets.baseline.stop();
+      }
+    }
+    if (options.only.has('headtohead')) {
+      const { gateway, baseline } = await startTargets(emulator);
+      await baseline.stop();
+      const apollo = await startPlainApollo(emulator);
+      try {
+        const { rounds, durationS, connections } = options;
+        // Enough startable campaigns on each side for a run at well above either's rate.
+        const poolSize = Math.ceil(Math.max(durationS, 10) * 4000);
+        results.headToHead = await measureHeadToHead(emulator, { gateway, apollo }, { rounds, durationS, connections, poolSize, log });
+      } finally {
+        await gateway.stop();
+        await apollo.stop();
       }
     }
     if (options.only.has('viewers')) {
