@@ -150,6 +150,25 @@ describe('the budget, from the other fields that cost AWS calls', () => {
     expect(h.emulator.callCount()).toBe(0);
   });
 
+  it('prices a document again wherever a remembered pass could differ: a null after a value, a directive or a `first` given by value', async () => {
+    // A pass is remembered per parsed operation and per way its variables are given (absent, null, a value).
+    const stop = 'mutation Stop($id: ID = "demo-running-survey") { stopCampaign(id: $id) { __typename } }';
+    const stopped = await h.graphql<{ stopCampaign: { __typename: string } }>(stop, { id: 'no-such-campaign' });
+    expect(stopped.body.data?.stopCampaign.__typename).toBe('CampaignNotFoundError');
+    const nulled = await h.graphql(stop, { id: null });
+    expect([nulled.status, codeOf(nulled)]).toEqual([400, 'BAD_USER_INPUT']);
+
+    const page = 'query Page($first: Int, $details: Boolean!) { campaigns(first: $first) { edges { node { id timeZone @include(if: $details) } } } }';
+    const cheap = await h.graphql(page, { first: 100, details: false });
+    expect(cheap.status).toBe(200);
+    const dear = await h.graphql(page, { first: 100, details: true });
+    expect([dear.status, codeOf(dear)]).toEqual([400, 'AWS_CALL_BUDGET_EXCEEDED']);
+    const small = await h.graphql(page, { first: 5, details: true });
+    expect(small.status).toBe(200);
+    const larger = await h.graphql(page, { first: 100, details: true });
+    expect([larger.status, codeOf(larger)]).toEqual([400, 'AWS_CALL_BUDGET_EXCEEDED']);
+  });
+
   it('writes one audit line per action when an operation is over both the start cap and the budget', async () => {
     // Apollo runs every plugin's didResolveOperation at once: both refusals fire, the answer is one.
     const small = await startHarness({ maxAttempts: 1, env: { MAX_AWS_CALLS_PER_REQUEST: '20' } });

@@ -4,6 +4,9 @@ import {
   getNamedType,
   isCompositeType,
   isObjectType,
+  Kind,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -179,6 +182,45 @@ function describeEstimate({ byOperation }: AwsCallEstimate): string {
   return parts.filter(Boolean).join(', ');
 }
 
+/** Root fields whose arguments' values (`first`, `after`, the representations) the price reads. */
+const PRICED_ARGUMENT_FIELDS = new Set(['campaigns', '_entities']);
+
+/**
+ * The variables whose values an operation's price can depend on: those inside a directive
+ * (`@skip`/`@include` decide what is selected) and those anywhere under `campaigns` or
+ * `_entities`. Any other variable counts only by being absent, null or given (which decides
+ * whether reading the root fields' arguments fails), so with none of these the price of a
+ * document is the same for every request that gives the same variables in the same way.
+ */
+function variablesPricedByValue(document: DocumentNode): ReadonlySet<string> {
+  const names = new Set<string>();
+  visit(document, {
+    Variable(node, _key, _parent, _path, ancestors) {
+      const priced = ancestors.some((a) => {
+        const n = a as ASTNode;
+        return n.kind === Kind.DIRECTIVE || (n.kind === Kind.FIELD && PRICED_ARGUMENT_FIELDS.has(n.name.value));
+      });
+      if (priced) names.add(node.name.value);
+    },
+  });
+  return names;
+}
+
+/** How a request gives each variable of the operation: absent, undefined, null or a value. */
+function variablesGiven(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string {
+  let given = '';
+  for (const { variable } of operation.variableDefinitions ?? []) {
+    const name = variable.name.value;
+    if (variables === undefined || !Object.prototype.hasOwnProperty.call(variables, name)) given += 'a';
+    else if (variables[name] === undefined) given += 'u';
+    else given += variables[name] === null ? 'n' : 'v';
+  }
+  return given;
+}
+
+/** Most ways of giving one operation's variables remembered as priced within the limits. */
+const PASSES_PER_OPERATION = 32;
+
 /**
  * Refuses, before anything runs, an operation whose AWS calls would exceed `maxCalls`
  * (MAX_AWS_CALLS_PER_REQUEST) or that holds more than `maxRepresentations` `_entities`
@@ -186,12 +228,23 @@ function describeEstimate({ byOperation }: AwsCallEstimate): string {
  * (sparse AWS pages) is stopped at the same budget by the AWS boundary.
  */
 export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls: number; maxRepresentations: number }): ApolloServerPlugin<ContextValue> {
+  // Pricing walks the whole operation on every request. Where the price depends on no variable's
+  // value, a pass is remembered for the parsed operation (Apollo keeps one parsed document per
+  // query text) and the way its variables were given, so the same start mutation is priced once.
+  const passes = new WeakMap<OperationDefinitionNode, { byValue: ReadonlySet<string>; given: Set<string> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
           const { schema, document, operation, request } = requestContext;
           if (!operation) return;
+          let memo = passes.get(operation);
+          if (!memo) {
+            memo = { byValue: variablesPricedByValue(document), given: new Set() };
+            passes.set(operation, memo);
+          }
+          const given = memo.byValue.size === 0 ? variablesGiven(operation, request.variables) : undefined;
+          if (given !== undefined && memo.given.has(given)) return;
           let estimate: AwsCallEstimate | null;
           try {
             estimate = estimateAwsCalls(schema, document, operation, request.variables);
@@ -215,6 +268,7 @@ export function awsCallBudgetLimit({ maxCalls, maxRepresentations }: { maxCalls:
               { extensions: { code: AWS_CALL_BUDGET_EXCEEDED, limit: maxCalls, estimate: estimate.total, http: { status: 400 } } },
             );
           }
+          if (given !== undefined && memo.given.size < PASSES_PER_OPERATION) memo.given.add(given);
         },
       };
     },
