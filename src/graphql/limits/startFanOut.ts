@@ -24,8 +24,20 @@ export interface ActionSelection {
  * fragment spreads and inline fragments. `@skip`/`@include` are not evaluated: a skipped action
  * still counts, so a count is an upper bound.
  */
-export function actionSelections(operation: OperationDefinitionNode, document: DocumentNode): ActionSelection[] {
+export function actionSelections(operation: OperationDefinitionNode, document: DocumentNode): readonly ActionSelection[] {
   if (operation.operation !== 'mutation') return [];
+  // Apollo keeps one parsed document per query text: the same mutation is walked once.
+  let found = selectionsByOperation.get(operation);
+  if (!found) {
+    found = findActionSelections(operation, document);
+    selectionsByOperation.set(operation, found);
+  }
+  return found;
+}
+
+const selectionsByOperation = new WeakMap<OperationDefinitionNode, readonly ActionSelection[]>();
+
+function findActionSelections(operation: OperationDefinitionNode, document: DocumentNode): readonly ActionSelection[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
