@@ -71,6 +71,30 @@ describe('the AWS SDK internals the campaigns boundary relies on', () => {
     handler.destroy();
   });
 
+  it("builds a command's steps from client.config as it is when the command is first sent, which the boundary replaces with a fast copy", async () => {
+    const withEndpoint = (endpoint: string, seen: string[]) =>
+      new ConnectCampaignsV2Client({
+        region: 'us-east-1',
+        endpoint,
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+        requestHandler: {
+          handle: async (request: { hostname: string }) => {
+            seen.push(request.hostname);
+            return { response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{}']) }) };
+          },
+        },
+      });
+    const seen: string[] = [];
+    const client = withEndpoint('http://one.invalid:1', seen);
+    const other = withEndpoint('http://two.invalid:2', []);
+    (client as { config: unknown }).config = Object.defineProperties(
+      {},
+      { ...Object.getOwnPropertyDescriptors(client.config), endpoint: { value: other.config.endpoint, enumerable: true } },
+    );
+    await client.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1'] }));
+    expect(seen).toEqual(['two.invalid']);
+  });
+
   it('honours cacheMiddleware, the handler cache the boundary keeps on', () => {
     const client = new ConnectCampaignsV2Client({ region: 'us-east-1', cacheMiddleware: true });
     expect(client.config.cacheMiddleware).toBe(true);
