@@ -3,13 +3,13 @@
  * Redis), and what the fleet spends of the account's rate as viewers and replicas grow, with and
  * without Redis, against the emulator throttling the account at AWS's default (2 calls/s, burst 5).
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Deadline } from '../src/aws/deadline';
 import { createGovernor } from '../src/aws/governor';
 import { createRedisLink } from '../src/aws/redis';
 import { startRedis, type EmulatorProcess, type StartedServer } from './processes';
 import { summarise, type LatencySummary } from './stats';
-import { VIEWER_POOL, startGateway } from './viewers';
+import { VIEWER_POOL, pollPage, startGateway } from './viewers';
 
 export const QUOTA_VIEWERS = [1, 10, 100, 500] as const;
 const ACCOUNT = { callsPerSecond: 2, burst: 5 };
@@ -89,30 +89,6 @@ export async function measureGovernorCost(): Promise<GovernorCost> {
   }
 }
 
-function post(url: string, agent: Agent): Promise<{ ok: boolean; ages: number[] }> {
-  return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(QUERY) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.once('end', () => {
-        const now = Date.now();
-        const ages: number[] = [];
-        let ok = res.statusCode === 200;
-        if (ok) {
-          const parsed = JSON.parse(text) as { data?: { campaigns?: { edges?: Array<{ node: { stateAsOf?: string | null } }> } }; errors?: unknown[] };
-          const edges = parsed.data?.campaigns?.edges ?? [];
-          ok = !parsed.errors?.length && edges.length === 50;
-          for (const { node } of edges) if (node.stateAsOf) ages.push(now - Date.parse(node.stateAsOf));
-        }
-        resolve({ ok, ages });
-      });
-    });
-    req.once('error', () => resolve({ ok: false, ages: [] }));
-    req.end(QUERY);
-  });
-}
-
 async function emulatorTotals(url: string): Promise<{ calls: number; throttled: number }> {
   const calls = ((await (await fetch(`${url}/__emulator/calls`)).json()) as { total: number }).total;
   const throttled = ((await (await fetch(`${url}/__emulator/throttle`)).json()) as { total: number }).total;
@@ -135,10 +111,10 @@ async function poll(urls: string[], emulator: EmulatorProcess, viewers: number, 
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       else if (-wait > 1000) continue;
       const start = process.hrtime.bigint();
-      const answer = await post(url, agent);
+      const answer = await pollPage<{ stateAsOf?: string | null }>(url, agent, QUERY);
       latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
       if (!answer.ok) failed++;
-      ages.push(...answer.ages);
+      for (const { stateAsOf } of answer.nodes) if (stateAsOf) ages.push(answer.answeredAt - Date.parse(stateAsOf));
     }
   };
   await Promise.all(Array.from({ length: viewers }, (_, i) => viewer(i)));

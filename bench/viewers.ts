@@ -40,23 +40,26 @@ export interface ViewersResult {
 
 const BODY = JSON.stringify({ query: VIEWER_QUERY });
 
-function post(url: string, agent: Agent): Promise<{ ok: boolean }> {
+/**
+ * One poll of the 50-campaign page (`body`: the request's JSON): whether it came back whole (200,
+ * no errors, 50 rows), its rows, and when its answer was in (ms since the epoch).
+ */
+export function pollPage<Node>(url: string, agent: Agent, body: string): Promise<{ ok: boolean; nodes: Node[]; answeredAt: number }> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
       res.once('end', () => {
-        let ok = res.statusCode === 200;
-        if (ok) {
-          const parsed = JSON.parse(text) as { data?: { campaigns?: { edges?: unknown[] } }; errors?: unknown[] };
-          ok = !parsed.errors?.length && parsed.data?.campaigns?.edges?.length === 50;
-        }
-        resolve({ ok });
+        const answeredAt = Date.now();
+        if (res.statusCode !== 200) return resolve({ ok: false, nodes: [], answeredAt });
+        const parsed = JSON.parse(text) as { data?: { campaigns?: { edges?: Array<{ node: Node }> } }; errors?: unknown[] };
+        const nodes = (parsed.data?.campaigns?.edges ?? []).map((edge) => edge.node);
+        resolve({ ok: !parsed.errors?.length && nodes.length === 50, nodes, answeredAt });
       });
     });
-    req.once('error', () => resolve({ ok: false }));
-    req.end(BODY);
+    req.once('error', () => resolve({ ok: false, nodes: [], answeredAt: Date.now() }));
+    req.end(body);
   });
 }
 
@@ -83,7 +86,7 @@ async function run(url: string, emulator: EmulatorProcess, viewers: number, dura
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       else if (-wait > intervalMs) continue; // behind by a whole interval: skip that poll, as a browser timer would not pile them up
       const start = process.hrtime.bigint();
-      const { ok } = await post(url, agent);
+      const { ok } = await pollPage(url, agent, BODY);
       latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
       if (!ok) failed++;
     }
