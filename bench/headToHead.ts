@@ -33,12 +33,14 @@ export interface HeadToHeadResult {
 export async function measureHeadToHead(
   emulator: EmulatorProcess,
   targets: Record<Side, StartedServer & { url: string }>,
-  options: { rounds: number; durationS: number; connections: number; poolSize: number; log(line: string): void },
+  options: { rounds: number; durationS: number; connections: number; log(line: string): void },
 ): Promise<HeadToHeadResult> {
   const sides = Object.keys(POOLS) as Side[];
+  // Enough startable campaigns on each side for its longest run at well above either's rate.
+  const poolSize = Math.ceil(Math.max(options.durationS, WARM_UP_S) * 4000);
   const rounds: HeadToHeadRound[] = [];
   for (let r = 0; r <= options.rounds; r++) {
-    for (const side of sides) await emulator.pool(POOLS[side], options.poolSize, 'Initialized');
+    for (const side of sides) await emulator.pool(POOLS[side], poolSize, 'Initialized');
     const cpu0 = sides.map((side) => cpuTimeMs(targets[side].process.pid as number) ?? Number.NaN);
     const t0 = process.hrtime.bigint();
     // Round 0 warms both up (the JIT settles over the first several thousand starts) and is not kept.
@@ -49,14 +51,14 @@ export async function measureHeadToHead(
           url: targets[side].url,
           connections: options.connections,
           durationS,
-          body: (i) => gatewayStartBody(poolId(POOLS[side], i % options.poolSize)),
+          body: (i) => gatewayStartBody(poolId(POOLS[side], i % poolSize)),
         }),
       ),
     );
     await emulator.settle();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu1 = sides.map((side) => cpuTimeMs(targets[side].process.pid as number) ?? Number.NaN);
-    const started = await Promise.all(sides.map(async (side) => (await emulator.pool(POOLS[side], options.poolSize, 'Initialized')).Running ?? 0));
+    const started = await Promise.all(sides.map(async (side) => (await emulator.pool(POOLS[side], poolSize, 'Initialized')).Running ?? 0));
     if (r === 0) continue;
     const round = { startsPerS: {}, cpuUsPerStart: {} } as HeadToHeadRound;
     sides.forEach((side, i) => {
