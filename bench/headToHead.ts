@@ -39,8 +39,8 @@ export async function measureHeadToHead(
   // Enough startable campaigns on each side for its longest run at well above either's rate.
   const poolSize = Math.ceil(Math.max(options.durationS, WARM_UP_S) * 4000);
   const rounds: HeadToHeadRound[] = [];
+  for (const side of sides) await emulator.pool(POOLS[side], poolSize, 'Initialized');
   for (let r = 0; r <= options.rounds; r++) {
-    for (const side of sides) await emulator.pool(POOLS[side], poolSize, 'Initialized');
     const cpu0 = sides.map((side) => cpuTimeMs(targets[side].process.pid as number) ?? Number.NaN);
     const t0 = process.hrtime.bigint();
     // Round 0 warms both up (the JIT settles over the first several thousand starts) and is not kept.
@@ -58,6 +58,7 @@ export async function measureHeadToHead(
     await emulator.settle();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu1 = sides.map((side) => cpuTimeMs(targets[side].process.pid as number) ?? Number.NaN);
+    // Put each pool back to Initialized for the next round, counting what this one started.
     const started = await Promise.all(sides.map(async (side) => (await emulator.pool(POOLS[side], poolSize, 'Initialized')).Running ?? 0));
     if (r === 0) continue;
     const round = { startsPerS: {}, cpuUsPerStart: {} } as HeadToHeadRound;
