@@ -9,20 +9,29 @@ const waiting = (priority: CallPriority): TokenRequest => ({ priority, wait: 'de
 const now = (priority: CallPriority): TokenRequest => ({ priority, wait: 'none' });
 
 describe('the token bucket with a floor per priority', () => {
-  it('keeps the reserve from reads and the last token above it from background refreshes', () => {
-    expect(floorsOf(QUOTA)).toEqual({ halt: 0, dial: 0, read: 3, refresh: 4 });
+  it('keeps a token of headroom from every call, the reserve from reads, and the last token above it from background refreshes', () => {
+    expect(floorsOf(QUOTA)).toEqual({ halt: 1, dial: 1, read: 4, refresh: 4 });
     let t = 0;
     const bucket = new LocalBucket(QUOTA, () => t);
-    expect(bucket.take('refresh')).toBe(0);
-    expect(bucket.take('refresh')).toBeGreaterThan(0);
     expect(bucket.take('read')).toBe(0);
     expect(bucket.take('read')).toBeGreaterThan(0);
-    // The reserve: three actions at once, whatever the reads did.
+    expect(bucket.take('refresh')).toBeGreaterThan(0);
+    // The reserve: three actions at once, whatever the reads did; the headroom stays.
     expect([bucket.take('halt'), bucket.take('halt'), bucket.take('dial')]).toEqual([0, 0, 0]);
     const wait = bucket.take('halt');
     expect(wait).toBe(500);
     t += wait;
     expect(bucket.take('halt')).toBe(0);
+  });
+
+  it('puts background refreshes a token above reads where the burst has room, and drops the headroom where it has none', () => {
+    expect(floorsOf({ callsPerSecond: 2, burst: 10, reserve: 3 })).toEqual({ halt: 1, dial: 1, read: 4, refresh: 5 });
+    const bucket = new LocalBucket({ callsPerSecond: 2, burst: 10, reserve: 3 }, () => 0);
+    for (let i = 0; i < 5; i++) expect(bucket.take('refresh')).toBe(0);
+    expect(bucket.take('refresh')).toBeGreaterThan(0);
+    expect(bucket.take('read')).toBe(0);
+    // A reserve of burst - 1 leaves reads one token and no room for headroom.
+    expect(floorsOf({ callsPerSecond: 2, burst: 5, reserve: 4 })).toEqual({ halt: 0, dial: 0, read: 4, refresh: 4 });
   });
 
   it('cuts the rate on a throttle, counts throttles within a second once, and recovers gradually', () => {
@@ -97,12 +106,12 @@ describe('the governor (in-process)', () => {
 
   it('serves a stop at once while dashboards have spent every token they may take', async () => {
     const order: string[] = [];
-    // Reads take the two tokens above the reserve, then queue.
+    // Reads take the token above the reserve and the headroom, then queue.
     const reads = Array.from({ length: 6 }, (_, i) => ask(waiting('read'), order, `read${i}`));
-    expect(order).toEqual(['read0', 'read1']);
+    expect(order).toEqual(['read0']);
     // Two stops and a pause: the reserve, at once.
     await Promise.all([ask(waiting('halt'), order, 'stop1'), ask(waiting('halt'), order, 'stop2'), ask(waiting('halt'), order, 'pause')]);
-    expect(order.slice(2)).toEqual(['stop1', 'stop2', 'pause']);
+    expect(order.slice(1)).toEqual(['stop1', 'stop2', 'pause']);
     await jest.advanceTimersByTimeAsync(10_000);
     await Promise.all(reads);
     expect(order).toHaveLength(9);
@@ -110,8 +119,8 @@ describe('the governor (in-process)', () => {
 
   it('serves waiting calls by priority, whatever their arrival order', async () => {
     const order: string[] = [];
-    // Empty the bucket.
-    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    // Spend the bucket down to its headroom.
+    for (let i = 0; i < 4; i++) await ask(waiting('halt'), order, 'drain');
     order.length = 0;
     const all = [
       ask(waiting('refresh'), order, 'refresh'),
@@ -128,7 +137,6 @@ describe('the governor (in-process)', () => {
   it('refuses at once a call that will not wait, with when to retry, and never queues it', async () => {
     const order: string[] = [];
     await ask(waiting('read'), order, 'read0');
-    await ask(waiting('read'), order, 'read1');
     const refused = governor.take(now('read'), 'GetCampaignStateBatch', deadline());
     await expect(refused).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
     await expect(refused).rejects.toMatchObject({ operation: 'GetCampaignStateBatch', priority: 'read', retryAfterMs: 500 });
@@ -138,7 +146,7 @@ describe('the governor (in-process)', () => {
 
   it('lets a call wait no longer than its deadline, then refuses it', async () => {
     const order: string[] = [];
-    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    for (let i = 0; i < 4; i++) await ask(waiting('halt'), order, 'drain');
     const short = ask(waiting('halt'), order, 'late', deadline(100));
     await jest.advanceTimersByTimeAsync(150);
     await short;
@@ -152,7 +160,7 @@ describe('the governor (in-process)', () => {
 
   it('a call arriving behind waiting calls of its priority queues behind them', async () => {
     const order: string[] = [];
-    for (let i = 0; i < 5; i++) await ask(waiting('halt'), order, 'drain');
+    for (let i = 0; i < 4; i++) await ask(waiting('halt'), order, 'drain');
     order.length = 0;
     const first = ask(waiting('dial'), order, 'first');
     await jest.advanceTimersByTimeAsync(100);
