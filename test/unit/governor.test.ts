@@ -2,6 +2,7 @@ import { Deadline } from '../../src/aws/deadline';
 import { createGovernor, type Governor } from '../../src/aws/governor';
 import { AwsQuotaUnavailableError, type CallPriority, type TokenRequest } from '../../src/aws/quota';
 import { BACK_OFF, LocalBucket, floorsOf, shareOf } from '../../src/aws/tokenBucket';
+import { AccountThrottle } from '../../src/emulator/throttle';
 
 /** AWS's documented default, with the default reserve. */
 const QUOTA = { callsPerSecond: 2, burst: 5, reserve: 3 };
@@ -64,6 +65,37 @@ describe('the token bucket with a floor per priority', () => {
     const tenth = shareOf(QUOTA, 10);
     expect(tenth.burst).toBe(1);
     expect(tenth.reserve).toBe(0);
+  });
+});
+
+describe('the gateway\'s bucket against AWS\'s, while a call is on its way', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /**
+   * AWS debits a call when it arrives, the gateway when it sends it: a read that takes 400 ms to
+   * arrive leaves AWS's bucket full (wasting refill) while the gateway's refills. Then a burst of
+   * stops that arrive at once: as many as the gateway grants, against AWS's bucket.
+   */
+  function stopsAfterASlowRead(quota: typeof QUOTA): { granted: number; throttled: number } {
+    jest.useFakeTimers();
+    const gateway = new LocalBucket(quota);
+    const aws = new AccountThrottle({ callsPerSecond: 2, burst: 5 });
+    expect(gateway.take('read')).toBe(0);
+    jest.advanceTimersByTime(400);
+    expect(aws.admit('ListCampaigns')).toBe(true);
+    jest.advanceTimersByTime(100);
+    let granted = 0;
+    while (gateway.take('halt') === 0) granted++;
+    for (let i = 0; i < granted; i++) aws.admit('StopCampaign');
+    return { granted, throttled: aws.state().total };
+  }
+
+  it('without headroom, the gateway grants the last token AWS no longer has', () => {
+    expect(stopsAfterASlowRead({ ...QUOTA, reserve: 4 })).toEqual({ granted: 5, throttled: 1 });
+  });
+
+  it('with the token of headroom, AWS throttles none of them', () => {
+    expect(stopsAfterASlowRead(QUOTA)).toEqual({ granted: 4, throttled: 0 });
   });
 });
 
