@@ -120,8 +120,6 @@ interface Policy {
   stale: boolean;
 }
 
-
-
 /** Marks an answer handed out stale (never kept so). */
 const STALE = Symbol('stale');
 
