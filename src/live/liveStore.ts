@@ -83,7 +83,7 @@ interface Stored extends StateRecord {
   settledAt: number;
 }
 
-/** The store of one process: every replica on its own (no REDIS_URL). */
+/** The store of one process: every replica on its own (no REDIS_URL). It keeps the campaigns watched here, no others. */
 export function createLocalLiveStore(): LiveStore {
   const states = new Map<string, Stored>();
   const interest = new Map<string, number>();
@@ -93,7 +93,11 @@ export function createLocalLiveStore(): LiveStore {
   const emit = <T>(listeners: Array<(value: T) => void>, value: T) => queueMicrotask(() => listeners.forEach((listener) => listener(value)));
   return {
     async record(updates, { announce, seenAt }) {
+      const now = Date.now();
       for (const update of updates) {
+        // Only what someone watches is kept, as when interest runs out: an action on any other
+        // campaign would leave its record here for good (a subscriber's first state is read then).
+        if ((interest.get(update.id) ?? 0) <= now) continue;
         const stored = states.get(update.id);
         if (!supersedes(update, stored)) continue;
         const version = nextVersion(stored?.version ?? 0);
