@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { eventLogger, type Logger } from './observability/logger';
@@ -65,9 +65,13 @@ export async function createGateway({
   onUnknownValue = unknownAwsValueReporter(logger, metrics),
   live = createLiveStates({ client, store: createLocalLiveStore(), settings: config.live, logger, metrics, serviceOptions: { onUnknownValue } }),
 }: GatewayDeps): Promise<Gateway> {
+  // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
+  // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
+  const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
   // Timeouts on what a client sends, set on purpose (Node's defaults give a stalled upload 300 s):
   // the body has its own timer in readBody; requestTimeout is the backstop for both.
   const httpServer = createServer({
+    ServerResponse: drain.responseClass(),
     headersTimeout: config.http.headersTimeoutMs,
     requestTimeout: config.http.headersTimeoutMs + config.http.bodyTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
@@ -79,9 +83,6 @@ export async function createGateway({
   const schema = gatewaySchema(config);
   const apollo = createApolloServer({ production: config.production, logger, config, schema, landingPage: explorer?.landingPage });
   await apollo.start();
-  // GraphQL requests in flight and the shutdown that waits for them. A request's deadline counts
-  // from its arrival; a caller that hung up leaves its actions running, and they are waited for too.
-  const drain = new Drain({ deadlineMs: config.upstream.deadlineMs, shutdownDelayMs: config.shutdownDelayMs });
   const loggers = { logger, events: eventLogger(logger) };
 
   const serviceOptions: CampaignServiceOptions = {
@@ -159,14 +160,11 @@ export async function createGateway({
     eventStreams: { wants: (req) => subscriptions.wantsEventStream(req), handle: (req, res, scope) => subscriptions.handleEventStream(req, res, scope.logger) },
     graphql(req, res, search, scope) {
       const handled = graphql(req, res, search, scope);
-      drain.track(handled, res, drain.deadlineOf(scope.arrivedAt));
+      drain.track(handled, drain.deadlineOf(scope.arrivedAt));
       return handled;
     },
   });
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    drain.arrived(res);
-    route(req, res);
-  });
+  httpServer.on('request', route);
 
   return {
     httpServer,

@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
 
 /** How long past a request's deadline the drain still waits for its answer and its audit lines. */
 export const DRAIN_MARGIN_MS = 2000;
@@ -29,11 +29,6 @@ export interface DrainOptions {
   now?: () => number;
 }
 
-interface InFlight {
-  response: ServerResponse;
-  deadlineAt: number;
-}
-
 /**
  * Requests in flight and the shutdown that waits for them, on one rule: the process never exits
  * while an AWS action it sent is unanswered or unaudited. A request's deadline starts at its
@@ -45,7 +40,8 @@ interface InFlight {
 export class Drain {
   /** When the drain stops waiting (performance.now() clock); undefined until SIGTERM. */
   private endsAt: number | undefined;
-  private readonly inFlight = new Map<Promise<void>, InFlight>();
+  /** Each request in flight's work, and its deadline. Responses are not kept here (see `responseClass`). */
+  private readonly inFlight = new Map<Promise<void>, number>();
   private onSettle: (() => void) | undefined;
 
   private readonly now: () => number;
@@ -73,18 +69,30 @@ export class Drain {
     return this.endsAt === undefined || deadlineAt + DRAIN_MARGIN_MS <= this.endsAt;
   }
 
-  /** A request has arrived: once draining, its answer closes the connection, so the caller reconnects elsewhere. */
-  arrived(response: ServerResponse): void {
-    if (this.draining) response.setHeader('connection', 'close');
+  /**
+   * The server's ServerResponse (`createServer({ ServerResponse })`): once draining, every answer
+   * whose head is still to be written closes its connection, so the caller reconnects elsewhere
+   * (`end()` writes the head through `writeHead` too). Checked as each head is written rather than
+   * by reaching the responses in flight at SIGTERM: a long-lived collection holding each response
+   * made every request's objects survive minor GCs (docs/decisions/0009-levers-measured-and-left.md).
+   */
+  responseClass(): typeof ServerResponse {
+    const draining = () => this.draining;
+    return class DrainingResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+      override writeHead(statusCode: number, ...rest: unknown[]): this {
+        if (draining() && !this.headersSent) this.setHeader('connection', 'close');
+        return (super.writeHead as (statusCode: number, ...rest: unknown[]) => this).call(this, statusCode, ...rest);
+      }
+    };
   }
 
   /** Work of one request (its whole handling), which the drain waits for until it settles or its deadline is long past. */
-  track(work: Promise<unknown>, response: ServerResponse, deadlineAt: number): void {
+  track(work: Promise<unknown>, deadlineAt: number): void {
     const settled = work.then(
       () => undefined,
       () => undefined,
     );
-    this.inFlight.set(settled, { response, deadlineAt });
+    this.inFlight.set(settled, deadlineAt);
     void settled.then(() => {
       this.inFlight.delete(settled);
       this.onSettle?.();
@@ -110,9 +118,6 @@ export class Drain {
   begin(): void {
     if (this.draining) return;
     this.endsAt = this.now() + longestStopMs(this.options);
-    for (const { response } of this.inFlight.values()) {
-      if (!response.headersSent) response.setHeader('connection', 'close');
-    }
   }
 
   /**
@@ -123,7 +128,7 @@ export class Drain {
   private async settled(): Promise<void> {
     for (;;) {
       let latest = -Infinity;
-      for (const { deadlineAt } of this.inFlight.values()) {
+      for (const deadlineAt of this.inFlight.values()) {
         if (this.admits(deadlineAt)) latest = Math.max(latest, deadlineAt + DRAIN_MARGIN_MS);
       }
       const waitMs = latest - this.now();

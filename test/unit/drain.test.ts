@@ -1,13 +1,6 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Drain, DRAIN_MARGIN_MS } from '../../src/http/drain';
-
-/** A response that records the headers set on it, not yet sent. */
-function response(): ServerResponse & { set: Record<string, string> } {
-  const set: Record<string, string> = {};
-  return { set, headersSent: false, setHeader: (name: string, value: string) => (set[name] = value) } as unknown as ServerResponse & {
-    set: Record<string, string>;
-  };
-}
 
 function listening(): Promise<Server> {
   const server = createServer();
@@ -29,22 +22,48 @@ describe('Drain', () => {
     expect(drain.admits(drain.deadlineOf(5101))).toBe(false);
   });
 
-  it('closes the connection of every answer still to come once draining, and of every request arriving after', () => {
+  it('closes the connection of every answer written once draining: those in flight at SIGTERM and those arriving after', async () => {
     const drain = new Drain({ deadlineMs, shutdownDelayMs: 0 });
-    const inFlight = response();
-    drain.track(new Promise(() => undefined), inFlight, drain.deadlineOf(performance.now()));
-    const before = response();
-    drain.arrived(before);
-    drain.begin();
-    const after = response();
-    drain.arrived(after);
-    expect([inFlight.set, before.set, after.set]).toEqual([{ connection: 'close' }, {}, { connection: 'close' }]);
+    // Answers wait until the test lets them go.
+    const held: Array<() => void> = [];
+    const server = createServer({ ServerResponse: drain.responseClass() }, (_req, res) => {
+      held.push(() => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true });
+    const ask = () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers.connection));
+        }).on('error', reject);
+      });
+    const waitForHeld = async (n: number) => {
+      while (held.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      const before = ask();
+      await waitForHeld(1);
+      held[0]!();
+      const inFlight = ask();
+      await waitForHeld(2);
+      drain.begin();
+      held[1]!();
+      const after = ask();
+      await waitForHeld(3);
+      held[2]!();
+      expect(await Promise.all([before, inFlight, after])).toEqual(['keep-alive', 'close', 'close']);
+    } finally {
+      agent.destroy();
+      server.close();
+    }
   });
 
   it('waits for a request in flight until it settles', async () => {
     const drain = new Drain({ deadlineMs, shutdownDelayMs: 0 });
     let finish!: () => void;
-    drain.track(new Promise<void>((resolve) => (finish = resolve)), response(), drain.deadlineOf(performance.now()));
+    drain.track(new Promise<void>((resolve) => (finish = resolve)), drain.deadlineOf(performance.now()));
     let stopped = false;
     const server = await listening();
     const stopping = drain.stop(server).then(() => (stopped = true));
@@ -58,9 +77,9 @@ describe('Drain', () => {
   it('stops waiting for a request once its deadline has passed by the margin, and never waits for one it does not admit', async () => {
     const drain = new Drain({ deadlineMs: 100, shutdownDelayMs: 0 });
     const never = new Promise(() => undefined);
-    drain.track(never, response(), drain.deadlineOf(performance.now()));
+    drain.track(never, drain.deadlineOf(performance.now()));
     // Arrived long after the drain's end could allow for: not waited for.
-    drain.track(never, response(), drain.deadlineOf(performance.now() + 60_000));
+    drain.track(never, drain.deadlineOf(performance.now() + 60_000));
     const startedAt = performance.now();
     await drain.stop(await listening());
     const tookMs = performance.now() - startedAt;
