@@ -74,7 +74,7 @@ export class Drain {
    * whose head is still to be written closes its connection, so the caller reconnects elsewhere
    * (`end()` writes the head through `writeHead` too). Checked as each head is written rather than
    * by reaching the responses in flight at SIGTERM: a long-lived collection holding each response
-   * made every request's objects survive minor GCs (docs/decisions/0009-levers-measured-and-left.md).
+   * made every request's objects survive minor GCs (docs/decisions/0010-drain-keeps-no-responses.md).
    */
   responseClass(): typeof ServerResponse {
     const draining = () => this.draining;
