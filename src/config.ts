@@ -345,7 +345,7 @@ export const SETTINGS = {
   READ_STALE_MAX_AGE_MS: integer('oldest a kept state, description or first list page may be and still be answered while the AWS call rate is spent (the answer’s `stateAsOf` says its age); see [reads](reads.md)', 300_000, 0, 3_600_000),
   AWS_CALLS_PER_SECOND: decimal('AWS calls per second all replicas together may make, every Campaigns operation together (size it from the account’s Service Quotas, less what other tools use; decimals allowed); see [the quota](quota.md)', 2, 0.01, 100_000),
   AWS_CALLS_BURST: integer('most AWS calls at once after a quiet spell, all replicas together', 5, 1, 100_000),
-  AWS_CALLS_RESERVE: optionalInteger('tokens of the burst reads never take, kept for actions (stop and pause first) above one token of headroom nobody takes; less than `AWS_CALLS_BURST`', '`3` (at most `AWS_CALLS_BURST` - 1)', 0, 100_000),
+  AWS_CALLS_RESERVE: optionalInteger('tokens of the burst reads never take, kept for actions (stop and pause first), of which one is headroom nobody takes when the reserve is 2 or more; less than `AWS_CALLS_BURST`', '`3` (at most `AWS_CALLS_BURST` - 1)', 0, 100_000),
   AWS_CALLS_REPLICAS: integer('replicas sharing the rate without Redis: each spends 1/N of it; with `REDIS_URL`, the share a replica spends while Redis is unreachable', 1, 1, 1000),
   REDIS_URL: redisUrl('with `user:password@` for AUTH: the replicas share the AWS call rate, the read cache, the states their actions cause and the live-state polls through it; unset: all in-process'),
   REDIS_KEY_PREFIX: text('prefix of every Redis key the gateway writes, so one Redis can serve several deployments', 'campaign-gateway:'),

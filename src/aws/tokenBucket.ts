@@ -15,24 +15,24 @@ export interface QuotaShape {
 
 /**
  * How low the bucket may go for a call of each priority: a call takes a token only if at least
- * `floor` tokens remain after it. Actions leave the headroom; reads leave the reserve above it;
- * background refreshes leave one more where the burst allows, so a caller's read gets the last
- * token above the reserve first.
+ * `floor` tokens remain after it. Actions leave the headroom; reads leave the reserve; background
+ * refreshes leave one more, so a caller's read gets the last token above the reserve first.
  */
 export type Floors = Readonly<Record<CallPriority, number>>;
 
 /**
- * A token nobody takes, where the burst has room for it beside the reserve and one token for reads.
- * AWS debits a call when it arrives, this bucket when it is sent: while calls are on their way,
- * AWS's bucket can sit full and waste refill this one still counts, so an empty bucket here can be
- * AWS's last token gone. One token absorbs 1/rate seconds of that drift (500 ms at 2/s).
+ * A token of the reserve nobody takes. AWS debits a call when it arrives, this bucket when it is
+ * sent: while calls are on their way, AWS's bucket can sit full and waste refill this one still
+ * counts, so an empty bucket here can be AWS's last token gone. One token absorbs 1/rate seconds
+ * of that drift (500 ms at 2/s). It comes out of the reserve, so reads keep their share of the
+ * burst, and only where the reserve keeps a token for actions beside it (not in a replica's share
+ * while Redis is down, whose reserve is under a token).
  */
 export const HEADROOM = 1;
 
 export function floorsOf({ burst, reserve }: QuotaShape): Floors {
-  const headroom = Math.max(0, Math.min(HEADROOM, burst - 1 - reserve));
-  const read = headroom + reserve;
-  return { halt: headroom, dial: headroom, read, refresh: Math.max(read, Math.min(read + 1, burst - 1)) };
+  const headroom = Math.max(0, Math.min(HEADROOM, reserve - 1));
+  return { halt: headroom, dial: headroom, read: reserve, refresh: Math.min(reserve + 1, burst - 1) };
 }
 
 /**

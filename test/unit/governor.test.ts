@@ -10,29 +10,27 @@ const waiting = (priority: CallPriority): TokenRequest => ({ priority, wait: 'de
 const now = (priority: CallPriority): TokenRequest => ({ priority, wait: 'none' });
 
 describe('the token bucket with a floor per priority', () => {
-  it('keeps a token of headroom from every call, the reserve from reads, and the last token above it from background refreshes', () => {
-    expect(floorsOf(QUOTA)).toEqual({ halt: 1, dial: 1, read: 4, refresh: 4 });
+  it('keeps the reserve from reads, the last token above it from background refreshes, and a token of it from everyone', () => {
+    expect(floorsOf(QUOTA)).toEqual({ halt: 1, dial: 1, read: 3, refresh: 4 });
     let t = 0;
     const bucket = new LocalBucket(QUOTA, () => t);
+    expect(bucket.take('refresh')).toBe(0);
+    expect(bucket.take('refresh')).toBeGreaterThan(0);
     expect(bucket.take('read')).toBe(0);
     expect(bucket.take('read')).toBeGreaterThan(0);
-    expect(bucket.take('refresh')).toBeGreaterThan(0);
-    // The reserve: three actions at once, whatever the reads did; the headroom stays.
-    expect([bucket.take('halt'), bucket.take('halt'), bucket.take('dial')]).toEqual([0, 0, 0]);
-    const wait = bucket.take('halt');
+    // The reserve: two actions at once, whatever the reads did; its last token is the headroom.
+    expect([bucket.take('halt'), bucket.take('halt')]).toEqual([0, 0]);
+    const wait = bucket.take('dial');
     expect(wait).toBe(500);
     t += wait;
-    expect(bucket.take('halt')).toBe(0);
+    expect(bucket.take('dial')).toBe(0);
   });
 
-  it('puts background refreshes a token above reads where the burst has room, and drops the headroom where it has none', () => {
-    expect(floorsOf({ callsPerSecond: 2, burst: 10, reserve: 3 })).toEqual({ halt: 1, dial: 1, read: 4, refresh: 5 });
-    const bucket = new LocalBucket({ callsPerSecond: 2, burst: 10, reserve: 3 }, () => 0);
-    for (let i = 0; i < 5; i++) expect(bucket.take('refresh')).toBe(0);
-    expect(bucket.take('refresh')).toBeGreaterThan(0);
-    expect(bucket.take('read')).toBe(0);
-    // A reserve of burst - 1 leaves reads one token and no room for headroom.
-    expect(floorsOf({ callsPerSecond: 2, burst: 5, reserve: 4 })).toEqual({ halt: 0, dial: 0, read: 4, refresh: 4 });
+  it('takes the headroom out of the reserve only where the reserve keeps a token for actions beside it', () => {
+    expect(floorsOf({ callsPerSecond: 2, burst: 10, reserve: 3 })).toEqual({ halt: 1, dial: 1, read: 3, refresh: 4 });
+    expect(floorsOf({ callsPerSecond: 2, burst: 5, reserve: 1 })).toEqual({ halt: 0, dial: 0, read: 1, refresh: 2 });
+    // A replica's share while Redis is down: a reserve under a token, no headroom.
+    expect(floorsOf(shareOf(QUOTA, 3)).halt).toBe(0);
   });
 
   it('cuts the rate on a throttle, counts throttles within a second once, and recovers gradually', () => {
@@ -91,7 +89,7 @@ describe('the gateway\'s bucket against AWS\'s, while a call is on its way', () 
   }
 
   it('without headroom, the gateway grants the last token AWS no longer has', () => {
-    expect(stopsAfterASlowRead({ ...QUOTA, reserve: 4 })).toEqual({ granted: 5, throttled: 1 });
+    expect(stopsAfterASlowRead({ ...QUOTA, reserve: 1 })).toEqual({ granted: 5, throttled: 1 });
   });
 
   it('with the token of headroom, AWS throttles none of them', () => {
@@ -136,16 +134,18 @@ describe('the governor (in-process)', () => {
     expect(governor.take(waiting('halt'), 'StopCampaign', deadline())).toBeUndefined();
   });
 
-  it('serves a stop at once while dashboards have spent every token they may take', async () => {
+  it('serves two stops at once and a pause next, ahead of every read, while dashboards have spent every token they may take', async () => {
     const order: string[] = [];
-    // Reads take the token above the reserve and the headroom, then queue.
+    // Reads take the two tokens above the reserve, then queue.
     const reads = Array.from({ length: 6 }, (_, i) => ask(waiting('read'), order, `read${i}`));
-    expect(order).toEqual(['read0']);
-    // Two stops and a pause: the reserve, at once.
-    await Promise.all([ask(waiting('halt'), order, 'stop1'), ask(waiting('halt'), order, 'stop2'), ask(waiting('halt'), order, 'pause')]);
-    expect(order.slice(1)).toEqual(['stop1', 'stop2', 'pause']);
+    expect(order).toEqual(['read0', 'read1']);
+    // Two stops from the reserve at once; the pause gets the next token, ahead of every read.
+    const actions = [ask(waiting('halt'), order, 'stop1'), ask(waiting('halt'), order, 'stop2'), ask(waiting('halt'), order, 'pause')];
+    expect(order.slice(2)).toEqual(['stop1', 'stop2']);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(order.slice(2)).toEqual(['stop1', 'stop2', 'pause']);
     await jest.advanceTimersByTimeAsync(10_000);
-    await Promise.all(reads);
+    await Promise.all([...reads, ...actions]);
     expect(order).toHaveLength(9);
   });
 
@@ -169,6 +169,7 @@ describe('the governor (in-process)', () => {
   it('refuses at once a call that will not wait, with when to retry, and never queues it', async () => {
     const order: string[] = [];
     await ask(waiting('read'), order, 'read0');
+    await ask(waiting('read'), order, 'read1');
     const refused = governor.take(now('read'), 'GetCampaignStateBatch', deadline());
     await expect(refused).rejects.toBeInstanceOf(AwsQuotaUnavailableError);
     await expect(refused).rejects.toMatchObject({ operation: 'GetCampaignStateBatch', priority: 'read', retryAfterMs: 500 });
