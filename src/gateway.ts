@@ -114,7 +114,6 @@ export async function createGateway({
   // A subscription outlives any request deadline: each event gets its own AWS budget and deadline.
   const subscriptionContext = createRequestContext({ ...contextDeps, forRequest: () => client.forRequest(), shutdownRefuses: () => drain.draining });
   const limits = operationLimits({ limits: config.limits, production: config.production });
-  const authenticateConnection = authenticateCaller(authenticate);
   const subscriptions = createSubscriptionTransports({
     httpServer,
     schema,
@@ -125,7 +124,7 @@ export async function createGateway({
     maxSubscriptionsPerConnection: config.live.maxSubscriptionsPerConnection,
     bodyLimitBytes: config.bodyLimitBytes,
     bodyTimeoutMs: config.http.bodyTimeoutMs,
-    authenticate: (authorization, log) => authenticateConnection(authorization, () => log),
+    authenticate: authenticateCaller(authenticate),
     formatError,
     logger,
     context(principal, request) {

@@ -56,9 +56,10 @@ export interface SubscriptionTransportOptions {
   bodyTimeoutMs: number;
   /**
    * Who is calling, from an Authorization value (`Bearer …`). Throws a GraphQLError carrying
-   * `extensions.http.status` (401, 503) to refuse, as for a plain request.
+   * `extensions.http.status` (401, 503) to refuse, as for a plain request. `log` gives the logger a
+   * refusal is written to.
    */
-  authenticate(authorization: string | undefined, logger: Logger): Promise<Principal>;
+  authenticate(authorization: string | undefined, log: () => Logger): Promise<Principal>;
   /** The context of one subscription (its `startEvent` renews budget, deadline and loaders per event). */
   context(principal: Principal, request: IncomingMessage): ContextValue;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
@@ -149,7 +150,7 @@ export function createSubscriptionTransports(options: SubscriptionTransportOptio
         const given = params['authorization'] ?? params['Authorization'] ?? ctx.extra.request.headers.authorization;
         const { socket } = ctx.extra;
         try {
-          ctx.extra.principal = await options.authenticate(typeof given === 'string' ? given : undefined, logger);
+          ctx.extra.principal = await options.authenticate(typeof given === 'string' ? given : undefined, () => logger);
         } catch (err) {
           const unavailable = statusOf(err) === 503;
           socket.close(unavailable ? CLOSE_CODES.tryAgainLater : CLOSE_CODES.unauthorized, unavailable ? 'Try again later: tokens cannot be verified' : 'Unauthorized');
@@ -218,7 +219,7 @@ export function createSubscriptionTransports(options: SubscriptionTransportOptio
     async handleEventStream(req, res, requestLogger) {
       let principal: Principal;
       try {
-        principal = await options.authenticate(req.headers.authorization, requestLogger);
+        principal = await options.authenticate(req.headers.authorization, () => requestLogger);
       } catch (err) {
         const refusal = err instanceof GraphQLError ? err : new GraphQLError('Internal server error');
         const http = refusal.extensions['http'] as { status?: number; headers?: Iterable<[string, string]> } | undefined;

@@ -91,13 +91,14 @@ export function createLocalLiveStore(): LiveStore {
   const pollListeners: Array<(ids: string[]) => void> = [];
   // Listeners hear of a change after the call that made it returns, as over Redis.
   const emit = <T>(listeners: Array<(value: T) => void>, value: T) => queueMicrotask(() => listeners.forEach((listener) => listener(value)));
+  const watched = (id: string, now: number) => (interest.get(id) ?? 0) > now;
   return {
     async record(updates, { announce, seenAt }) {
       const now = Date.now();
       for (const update of updates) {
         // Only what someone watches is kept, as when interest runs out: an action on any other
         // campaign would leave its record here for good (a subscriber's first state is read then).
-        if ((interest.get(update.id) ?? 0) <= now) continue;
+        if (!watched(update.id, now)) continue;
         const stored = states.get(update.id);
         if (!supersedes(update, stored)) continue;
         const version = nextVersion(stored?.version ?? 0);
@@ -113,7 +114,7 @@ export function createLocalLiveStore(): LiveStore {
         ids.map((id) => {
           const stored = states.get(id);
           const record = stored && { state: stored.state, asOf: stored.asOf, version: stored.version };
-          return [id, { record, watched: (interest.get(id) ?? 0) > now }];
+          return [id, { record, watched: watched(id, now) }];
         }),
       );
     },
