@@ -5,6 +5,7 @@
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { version as sdkVersion } from '@aws-sdk/client-connectcampaignsv2/package.json';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { getSchemaSerdePlugin } from '@smithy/core/schema';
 import { AttemptBoundHttpHandler, attemptRecorder } from './attemptBounds';
 import type { CampaignsClientOptions } from './campaignsClient';
 
@@ -47,13 +48,16 @@ function reuseSigners(client: ConnectCampaignsV2Client): void {
 /**
  * The resolved client config is a dictionary-mode object (44 properties added a step at a time),
  * and the serializer, endpoint and deserializer steps each copy it (`{ ...config, ...context }`)
- * on every call. Those steps read `client.config` when a command's handler is built, so handing
- * them a copy with fast properties (accessors kept) makes each copy about half as dear. The
- * client's own steps keep the object they were built with; neither changes after this point.
+ * on every call; a copy with fast properties (accessors kept) is about half as dear to copy. The
+ * endpoint step reads `client.config` when a command's handler is built; the serializer and
+ * deserializer come from the client's schema serde plugin, which holds the config it was built
+ * with, so that plugin is installed again with the copy (same step names: it replaces them).
+ * The client's other steps keep the object they were built with; neither changes after this point.
  */
 function useFastConfig(client: ConnectCampaignsV2Client): void {
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(client.config)) as ConnectCampaignsV2Client['config'];
   (client as { config: typeof copy }).config = copy;
+  client.middlewareStack.use(getSchemaSerdePlugin(copy as Parameters<typeof getSchemaSerdePlugin>[0]));
 }
 
 export function buildSdkClient(options: SdkClientOptions): ConnectCampaignsV2Client {

@@ -3,7 +3,7 @@ import { ConnectCampaignsV2Client, GetCampaignStateBatchCommand } from '@aws-sdk
 import { HttpResponse } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
-import { REMOVED_SDK_STEPS } from '../../src/aws/sdkClient';
+import { buildSdkClient, REMOVED_SDK_STEPS } from '../../src/aws/sdkClient';
 
 /**
  * What src/aws/sdkClient.ts (and the attempt bounds it installs) relies on inside the AWS SDK. Each test fails when an SDK update
@@ -93,6 +93,34 @@ describe('the AWS SDK internals the campaigns boundary relies on', () => {
     );
     await client.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1'] }));
     expect(seen).toEqual(['two.invalid']);
+  });
+
+  it("serializes and deserializes through the client's schema serde plugin, which the boundary installs again with the fast copy", async () => {
+    const answered = { handle: async () => ({ response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{}']) }) }) };
+    const client = buildSdkClient({ emulatorEndpoint: 'http://127.0.0.1:1', connectTimeoutMs: 1000, transportForBenchmarks: answered as never });
+    // One serializer and one deserializer, under the names the plugin replaces.
+    const steps = client.middlewareStack.identify();
+    expect(steps.filter((step) => step.startsWith('serializerMiddleware '))).toHaveLength(1);
+    expect(steps.filter((step) => step.startsWith('deserializerMiddleware '))).toHaveLength(1);
+    // Both steps hand the protocol a copy of the config they hold: it is the one `client.config` now is.
+    (client.config as { marker?: string }).marker = 'the fast copy';
+    const { protocol } = client.config as unknown as { protocol: { serializeRequest(...a: unknown[]): unknown; deserializeResponse(...a: unknown[]): unknown } };
+    const serialize = protocol.serializeRequest.bind(protocol);
+    const deserialize = protocol.deserializeResponse.bind(protocol);
+    const seen: unknown[] = [];
+    jest.spyOn(protocol, 'serializeRequest').mockImplementation((...args) => {
+      seen.push((args[2] as { marker?: string }).marker);
+      return serialize(...args);
+    });
+    jest.spyOn(protocol, 'deserializeResponse').mockImplementation((...args) => {
+      seen.push((args[1] as { marker?: string }).marker);
+      return deserialize(...args);
+    });
+    // Sent straight through the SDK: the boundary's own step refuses calls that did not come through it.
+    client.middlewareStack.remove('campaignGatewayAttemptRecorder');
+    await client.send(new GetCampaignStateBatchCommand({ campaignIds: ['c1'] }));
+    expect(seen).toEqual(['the fast copy', 'the fast copy']);
+    client.destroy();
   });
 
   it('honours cacheMiddleware, the handler cache the boundary keeps on', () => {
