@@ -5,6 +5,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createCampaignsClient } from '../../src/aws/campaignsClient';
 import { buildSdkClient, REMOVED_SDK_STEPS } from '../../src/aws/sdkClient';
 
+/** A 200 answer whose body is `{}`, as AWS gives an operation with nothing to say. */
+const emptyJsonAnswer = () => new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{}']) });
+
 /**
  * What src/aws/sdkClient.ts (and the attempt bounds it installs) relies on inside the AWS SDK. Each test fails when an SDK update
  * changes one of these under the boundary, before that shows up as a lost deadline or a slower call.
@@ -80,7 +83,7 @@ describe('the AWS SDK internals the campaigns boundary relies on', () => {
         requestHandler: {
           handle: async (request: { hostname: string }) => {
             seen.push(request.hostname);
-            return { response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{}']) }) };
+            return { response: emptyJsonAnswer() };
           },
         },
       });
@@ -96,7 +99,7 @@ describe('the AWS SDK internals the campaigns boundary relies on', () => {
   });
 
   it("serializes and deserializes through the client's schema serde plugin, which the boundary installs again with the fast copy", async () => {
-    const answered = { handle: async () => ({ response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{}']) }) }) };
+    const answered = { handle: async () => ({ response: emptyJsonAnswer() }) };
     const client = buildSdkClient({ emulatorEndpoint: 'http://127.0.0.1:1', connectTimeoutMs: 1000, transportForBenchmarks: answered as never });
     // One serializer and one deserializer, under the names the plugin replaces.
     const steps = client.middlewareStack.identify();
