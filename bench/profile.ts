@@ -50,7 +50,7 @@ const PACKAGE_CATEGORY: Array<[RegExp, Category]> = [
   [/^(pino|pino-std-serializers|sonic-boom|@pinojs\/redact|fast-redact|quick-format-unescaped|atomic-sleep|safe-stable-stringify|on-exit-leak-free|thread-stream)$/, 'logging (pino)'],
   [/^(prom-client|tdigest|bintrees)$/, 'metrics (prom-client)'],
   [/^@smithy\/signature-v4$/, 'SDK signing (SigV4)'],
-  [/^@smithy\/node-http-handler$/, 'SDK HTTP handler'],
+  [/^(@smithy\/node-http-handler|undici)$/, 'SDK HTTP handler'],
   [/^(@aws-sdk\/|@smithy\/|@aws-crypto\/|@aws\/|tslib$|uuid$|fast-xml-parser$|strnum$|bowser$)/, 'SDK middleware & serde'],
 ];
 

@@ -6,14 +6,14 @@
  * the SDK changes under them).
  */
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-connectcampaignsv2';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { HttpHandlerOptions, Pluggable } from '@smithy/types';
+import type { Pluggable } from '@smithy/types';
 import { classifyAttempt, notSent, type ErrorShape } from './attemptClassifier';
 import { AwsCallFailure, type UpstreamAttempt } from './callFailure';
 import type { CampaignsCommand } from './campaignsClient';
 import type { Deadline } from './deadline';
 import type { Governor } from './governor';
 import type { TokenRequest } from './quota';
+import { UndiciHttpHandler } from './undiciHttpHandler';
 
 /**
  * One call (one `send`, all its attempts). Kept by the command's input object, not on the
@@ -40,7 +40,7 @@ export interface CallState {
 }
 
 /** One attempt on the wire: cut by the deadline or the attempt timeout, headers or body. */
-class AttemptWatch {
+export class AttemptWatch {
   cut: Error | undefined;
   private onCut: ((err: Error) => void) | undefined;
 
@@ -69,6 +69,13 @@ const calls = new WeakMap<object, CallState>();
  */
 const ATTEMPT_WATCH = Symbol('campaignGatewayAttemptWatch');
 type WatchedRequest = { [ATTEMPT_WATCH]?: AttemptWatch };
+
+/** Puts a new watch on the signed request the HTTP handler is about to send. */
+export function watchAttempt(request: object): AttemptWatch {
+  const watch = new AttemptWatch();
+  (request as WatchedRequest)[ATTEMPT_WATCH] = watch;
+  return watch;
+}
 
 export function startCall(
   command: CampaignsCommand,
@@ -180,9 +187,8 @@ export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> =
           call.attempts.push({ result: 'not-sent', error: err });
           throw err;
         }
-        const watch = new AttemptWatch();
         const request = args.request as WatchedRequest;
-        request[ATTEMPT_WATCH] = watch;
+        const watch = watchAttempt(request);
         const timer = setTimeout(() => watch.cutNow(attemptTimeoutError(call.attemptTimeoutMs)), call.attemptTimeoutMs);
         const stopWatching = call.deadline.onPass(() => watch.cutNow(abortError()));
         call.inFlight = true;
@@ -210,28 +216,33 @@ export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> =
 };
 
 /**
- * The SDK's Node HTTP handler, with each attempt cut when its watch says so: before the headers
- * through the SDK's own minimal abort-signal shape (`aborted`, `onabort`), after them by
- * destroying the body stream the deserializer is reading.
+ * The AWS HTTP handler, with each attempt cut when its watch says so: before the headers through
+ * the SDK's minimal abort-signal shape (`aborted`, `onabort`), and at once for the caller even while
+ * the request waits for a connection (undici lets go of a request only once it has one); after
+ * them by destroying the body stream the deserializer is reading.
  */
-export class AttemptBoundHttpHandler extends NodeHttpHandler {
-  override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+export class AttemptBoundHttpHandler extends UndiciHttpHandler {
+  override async handle(...[request, options = {}]: Parameters<UndiciHttpHandler['handle']>): ReturnType<UndiciHttpHandler['handle']> {
     const watch = (request as WatchedRequest)[ATTEMPT_WATCH];
     if (!watch) return super.handle(request, options);
     const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
     const answer: { body?: { destroy(err: Error): void } } = {};
+    let cutBeforeHeaders: ((err: Error) => void) | undefined;
+    const cut = new Promise<never>((_resolve, reject) => (cutBeforeHeaders = reject));
     watch.whenCut((err) => {
       answer.body?.destroy(err);
       abortSignal.aborted = true;
       abortSignal.onabort?.();
+      cutBeforeHeaders?.(err);
     });
-    let output: Awaited<ReturnType<NodeHttpHandler['handle']>>;
+    let output: Awaited<ReturnType<UndiciHttpHandler['handle']>>;
     try {
-      output = await super.handle(request, { ...options, abortSignal } as HttpHandlerOptions);
+      output = await Promise.race([super.handle(request, { ...options, abortSignal }), cut]);
     } catch (err) {
-      // The handler reports every abort as AbortError; a cut says which it was (a timeout is retried).
+      // A cut says which it was (a timeout is retried, the deadline is not).
       throw watch.cut ?? err;
     }
+    cutBeforeHeaders = undefined;
     answer.body = output.response.body as { destroy(err: Error): void };
     if (watch.cut) answer.body.destroy(watch.cut);
     return output;

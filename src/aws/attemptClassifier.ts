@@ -5,9 +5,7 @@ import type { AttemptResult } from './callFailure';
 const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** Codes of a connection cut once the request may have left. */
 const CUT_OFF_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
-/** @smithy/node-http-handler's message for its connect timeout (its name is just TimeoutError). */
-const CONNECT_TIMEOUT = /did not establish a connection/;
-/** Marks errors the boundary throws for a call or attempt it refused to send. */
+/** Marks errors of a call or attempt that never left: refused by the boundary, or no connection came up. */
 const NOT_SENT = Symbol('campaignGatewayNotSent');
 
 export interface ErrorShape {
@@ -42,11 +40,11 @@ export function classifyAttempt(error: unknown, wire: { cut?: boolean } = {}): A
     return bodyCut ? 'no-answer' : 'answered';
   }
   if (NOT_SENT_CODES.has(code)) return 'not-sent';
-  if (CONNECT_TIMEOUT.test(message) || /\bECONNREFUSED\b/.test(message)) return 'not-sent';
+  if (/\bECONNREFUSED\b/.test(message)) return 'not-sent';
   return 'no-answer';
 }
 
-/** Marks an error of a call or attempt this boundary refused to send. */
+/** Marks an error of a call or attempt that never left (see `NOT_SENT`). */
 export function notSent<E extends Error>(err: E): E {
   return Object.assign(err, { [NOT_SENT]: true as const });
 }

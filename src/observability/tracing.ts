@@ -5,7 +5,8 @@
  *
  * Spans: the HTTP request (its parent taken from the incoming `traceparent`), the GraphQL
  * operation (parse, validate, execute, and each non-trivial resolver), each AWS SDK call and its
- * HTTP request. Log lines written inside a span get `trace_id` and `span_id`.
+ * HTTP request (sent through undici, so traced by undici's instrumentation). Log lines written
+ * inside a span get `trace_id` and `span_id`.
  *
  * Everything else is the SDK's standard configuration: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and
  * _HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*.
@@ -17,6 +18,7 @@ import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -56,6 +58,8 @@ export function startTracing(): Tracing {
       // Argument values (campaign ids) are masked in the spans' GraphQL source.
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, allowValues: false }),
       new AwsInstrumentation(),
+      // The AWS calls' HTTP requests (src/aws/undiciHttpHandler.ts), with `traceparent` sent on.
+      new UndiciInstrumentation(),
       // Only adds trace_id/span_id to log lines; the lines still go to stdout, not to OTLP.
       new PinoInstrumentation({ disableLogSending: true }),
     ],

@@ -64,7 +64,7 @@ describeBuilt('tracing, on with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     });
 
     const outgoing = one((s) => s.kind === SPAN_KIND.client && s.parentSpanId === aws.spanId, 'outgoing HTTP span');
-    expect(outgoing).toMatchObject({ scope: '@opentelemetry/instrumentation-http', name: 'POST' });
+    expect(outgoing).toMatchObject({ scope: '@opentelemetry/instrumentation-undici', name: 'POST' });
     // The bundled emulator is in the same process, so even its side of the call joins the trace.
     one((s) => s.kind === SPAN_KIND.server && s.parentSpanId === outgoing.spanId, 'emulator HTTP server span');
   });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { errors } from 'undici';
 import { classifyAttempt } from '../../src/aws/attemptClassifier';
 import { AwsCallFailure } from '../../src/aws/callFailure';
+import { toNodeShape } from '../../src/aws/undiciHttpHandler';
 import { toUpstreamError } from '../../src/campaigns/upstreamError';
 
 const err = (props: Record<string, unknown>, message = 'boom') => Object.assign(new Error(message), props);
@@ -13,14 +15,9 @@ describe('classifyAttempt: what one HTTP attempt did on the wire', () => {
     ['a success', undefined, {}, 'answered'],
     ['an AWS service error', err({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 429 } }), {}, 'answered'],
     ['a complete body that could not be parsed', afterStatus(err({ name: 'SyntaxError' }, 'Unexpected token < in JSON')), {}, 'answered'],
-    // The five ways an attempt can get no answer, each by the shape the SDK and Node produce:
+    // The five ways an attempt can get no answer, each by the shape the SDK and the AWS HTTP handler produce:
     ['a refused connection', err({ code: 'ECONNREFUSED' }, 'connect ECONNREFUSED 127.0.0.1:1'), {}, 'not-sent'],
-    [
-      'the connect timeout',
-      err({ name: 'TimeoutError' }, '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.'),
-      {},
-      'not-sent',
-    ],
+    ['the connect timeout', toNodeShape(new errors.ConnectTimeoutError(), 1000), {}, 'not-sent'],
     ['a reset after sending (before any status line)', err({ name: 'TimeoutError', code: 'ECONNRESET' }, 'socket hang up'), {}, 'no-answer'],
     ['a status line, then the connection closed before the body was complete', afterStatus(err({ code: 'ECONNRESET' }, 'aborted')), {}, 'no-answer'],
     ['a status line, then the attempt timed out mid-body', afterStatus(err({ name: 'TimeoutError', code: 'ETIMEDOUT' })), { cut: true }, 'no-answer'],
