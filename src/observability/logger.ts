@@ -36,6 +36,24 @@ export function eventLogger(logger: Logger): Logger {
   return logger.child({}, { redact: { paths: EVENT_REDACTED_PATHS, censor: '[redacted]' } });
 }
 
+let second = Number.NaN;
+let secondPrefix = '';
+
+/**
+ * pino's `isoTime` field (`,"time":"2026-12-07T05:44:24.661Z"`) for `ms`, with the part up to the
+ * second formatted once a second: a `Date` and its `toISOString()` cost about 1.5 µs a line.
+ */
+export function isoTimeField(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s !== second) {
+    second = s;
+    // Up to and with the dot: "2026-12-07T05:44:24."
+    secondPrefix = `,"time":"${new Date(s * 1000).toISOString().slice(0, -4)}`;
+  }
+  const milli = ms - s * 1000;
+  return `${secondPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z"`;
+}
+
 /**
  * Every line of this logger and its children has its fields, bindings, error and message
  * bounded (see logFields.ts): the one place that holds, so a new log line cannot skip it.
@@ -46,7 +64,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       level,
       base: { service: 'campaign-gateway' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: () => isoTimeField(Date.now()),
       formatters: { log: boundedFields },
       serializers: { err: (err: Error) => boundedFields(pino.stdSerializers.err(err) as unknown as Record<string, unknown>) },
       hooks: {

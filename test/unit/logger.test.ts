@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { EVENT_REDACTED_PATHS, createLogger, eventLogger } from '../../src/observability/logger';
+import fc from 'fast-check';
+import pino from 'pino';
+import { EVENT_REDACTED_PATHS, createLogger, eventLogger, isoTimeField } from '../../src/observability/logger';
 import { LOG_ARRAY_MAX_ITEMS, LOG_FIELD_MAX_CHARS } from '../../src/observability/logFields';
 
 function capture() {
@@ -99,5 +101,31 @@ describe('bounded log fields', () => {
     expect(parsed.ids).toHaveLength(LOG_ARRAY_MAX_ITEMS + 1);
     expect(parsed.ids.at(-1)).toBe('…[cut: 1000 items]');
     expect((JSON.parse(lines[1] as string) as { campaignId: string }).campaignId).toContain('…[cut: ');
+  });
+});
+
+describe('the time of a line', () => {
+  const pinoIso = (ms: number) => `,"time":"${new Date(ms).toISOString()}"`;
+
+  it("is pino's isoTime to the millisecond, whatever order the times come in", () => {
+    expect(pino.stdTimeFunctions.isoTime()).toMatch(/^,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/);
+    const edges = [0, 9, 10, 99, 100, 999, 1000, 1_764_000_000_000, 1_764_000_000_005, 1_764_000_000_999, 1_764_000_001_000];
+    for (const ms of [...edges, ...edges.reverse()]) expect(isoTimeField(ms)).toBe(pinoIso(ms));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 20 }), (times) => {
+        for (const ms of times) expect(isoTimeField(ms)).toBe(pinoIso(ms));
+        // Within one second, as lines mostly come.
+        for (const ms of times) expect(isoTimeField(ms - (ms % 1000) + 7)).toBe(pinoIso(ms - (ms % 1000) + 7));
+      }),
+    );
+  });
+
+  it('is on every line', () => {
+    const { logger, lines } = capture();
+    const before = Date.now();
+    logger.info('hello');
+    const time = Date.parse((JSON.parse(lines[0] as string) as { time: string }).time);
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
   });
 });
