@@ -170,7 +170,8 @@ function headToHeadSection(h: HeadToHeadResult): string[] {
   return [
     `### Head to head with the plain Apollo peer (both loaded at once, ${h.connections} connections each, ${h.durationS} s a round)`,
     '',
-    `Gateway ÷ plain Apollo, median of ${h.rounds.length} rounds: starts/s ${x(h.ratios.startsPerS)}, CPU per start ${x(h.ratios.cpuPerStart)}. ` +
+    `Gateway ÷ plain Apollo, median of ${h.rounds.length} rounds: starts/s ${x(h.ratios.startsPerS)}, CPU per start ${x(h.ratios.cpuPerStart)}; ` +
+      `the gateway took less CPU per start in ${h.gatewayCheaperRounds} of ${h.rounds.length} rounds. ` +
       `Per round: starts/s ${h.ratios.perRound.map((p) => x(p.startsPerS)).join(', ')}; CPU per start ${h.ratios.perRound.map((p) => x(p.cpuPerStart)).join(', ')}.`,
   ];
 }
