@@ -70,7 +70,7 @@ export class UndiciHttpHandler {
     if (abortSignal && typeof (abortSignal as AbortSignal).addEventListener === 'function') signal = abortSignal as AbortSignal;
     else if (abortSignal) {
       // undici's other documented signal, an EventEmitter: an AbortController costs about 10 µs
-      // per request on Node 20 (docs/decisions/0004-request-deadline-without-abortcontroller.md).
+      // per request on Node 20 (docs/decisions/0011-undici-for-aws-calls.md).
       const emitter = new EventEmitter();
       (abortSignal as MinimalAbortSignal).onabort = () => emitter.emit('abort');
       signal = emitter;
