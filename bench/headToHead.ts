@@ -28,8 +28,6 @@ export interface HeadToHeadResult {
   rounds: HeadToHeadRound[];
   /** Gateway ÷ plain Apollo, per round, then the median over rounds. */
   ratios: { startsPerS: number; cpuPerStart: number; perRound: Array<{ startsPerS: number; cpuPerStart: number }> };
-  /** Rounds in which the gateway took less CPU per start than the plain Apollo peer (a sign test: who is ahead, round by round). */
-  gatewayCheaperRounds: number;
 }
 
 export async function measureHeadToHead(
@@ -84,6 +82,5 @@ export async function measureHeadToHead(
     durationS: options.durationS,
     rounds,
     ratios: { startsPerS: median(perRound.map((p) => p.startsPerS)), cpuPerStart: median(perRound.map((p) => p.cpuPerStart)), perRound },
-    gatewayCheaperRounds: perRound.filter((p) => p.cpuPerStart < 1).length,
   };
 }

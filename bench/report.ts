@@ -167,11 +167,13 @@ function memorySection(m: MemoryResult, withHeader: boolean): string[] {
 
 function headToHeadSection(h: HeadToHeadResult): string[] {
   const x = (v: number): string => `${v.toFixed(2)}×`;
+  // A sign test: who is ahead, round by round.
+  const gatewayCheaperRounds = h.ratios.perRound.filter((p) => p.cpuPerStart < 1).length;
   return [
     `### Head to head with the plain Apollo peer (both loaded at once, ${h.connections} connections each, ${h.durationS} s a round)`,
     '',
     `Gateway ÷ plain Apollo, median of ${h.rounds.length} rounds: starts/s ${x(h.ratios.startsPerS)}, CPU per start ${x(h.ratios.cpuPerStart)}; ` +
-      `the gateway took less CPU per start in ${h.gatewayCheaperRounds} of ${h.rounds.length} rounds. ` +
+      `the gateway took less CPU per start in ${gatewayCheaperRounds} of ${h.rounds.length} rounds. ` +
       `Per round: starts/s ${h.ratios.perRound.map((p) => x(p.startsPerS)).join(', ')}; CPU per start ${h.ratios.perRound.map((p) => x(p.cpuPerStart)).join(', ')}.`,
   ];
 }

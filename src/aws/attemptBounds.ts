@@ -13,7 +13,7 @@ import type { CampaignsCommand } from './campaignsClient';
 import type { Deadline } from './deadline';
 import type { Governor } from './governor';
 import type { TokenRequest } from './quota';
-import { UndiciHttpHandler } from './undiciHttpHandler';
+import { UndiciHttpHandler, type MinimalAbortSignal } from './undiciHttpHandler';
 
 /**
  * One call (one `send`, all its attempts). Kept by the command's input object, not on the
@@ -217,32 +217,28 @@ export const attemptRecorder: Pluggable<ServiceInputTypes, ServiceOutputTypes> =
 
 /**
  * The AWS HTTP handler, with each attempt cut when its watch says so: before the headers through
- * the SDK's minimal abort-signal shape (`aborted`, `onabort`), and at once for the caller even while
- * the request waits for a connection (undici lets go of a request only once it has one); after
- * them by destroying the body stream the deserializer is reading.
+ * the SDK's minimal abort-signal shape (`aborted`, `onabort`), which the handler answers at once
+ * even while the request waits for a connection; after them by destroying the body stream the
+ * deserializer is reading.
  */
 export class AttemptBoundHttpHandler extends UndiciHttpHandler {
   override async handle(...[request, options = {}]: Parameters<UndiciHttpHandler['handle']>): ReturnType<UndiciHttpHandler['handle']> {
     const watch = (request as WatchedRequest)[ATTEMPT_WATCH];
     if (!watch) return super.handle(request, options);
-    const abortSignal: { aborted: boolean; onabort: (() => void) | null } = { aborted: false, onabort: null };
+    const abortSignal: MinimalAbortSignal = { aborted: false, onabort: null };
     const answer: { body?: { destroy(err: Error): void } } = {};
-    let cutBeforeHeaders: ((err: Error) => void) | undefined;
-    const cut = new Promise<never>((_resolve, reject) => (cutBeforeHeaders = reject));
     watch.whenCut((err) => {
       answer.body?.destroy(err);
       abortSignal.aborted = true;
       abortSignal.onabort?.();
-      cutBeforeHeaders?.(err);
     });
     let output: Awaited<ReturnType<UndiciHttpHandler['handle']>>;
     try {
-      output = await Promise.race([super.handle(request, { ...options, abortSignal }), cut]);
+      output = await super.handle(request, { ...options, abortSignal });
     } catch (err) {
-      // A cut says which it was (a timeout is retried, the deadline is not).
+      // The handler reports every abort as AbortError; a cut says which it was (a timeout is retried).
       throw watch.cut ?? err;
     }
-    cutBeforeHeaders = undefined;
     answer.body = output.response.body as { destroy(err: Error): void };
     if (watch.cut) answer.body.destroy(watch.cut);
     return output;
